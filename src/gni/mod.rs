@@ -1,0 +1,1 @@
+//! The global network view.

@@ -1,0 +1,9 @@
+//! vpcmido converges MidoNet to the Eucalyptus global network view (GNI).
+//!
+//! Layers, from pure to effectful:
+//! - [`gni`]: reads and validates the view (no I/O beyond the bytes handed to it).
+//! - [`midonet`]: everything that speaks MidoNet's REST API — DTOs, the client, and the emulator.
+//!   It is the only module that builds URLs.
+//! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
+pub mod cli;
+pub mod gni;

@@ -1,0 +1,22 @@
+//! The `vpcmido` binary: parses the command line and dispatches to `vpcmido::cli`.
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// vpcmido: a VPC network controller for MidoNet-based Eucalyptus clouds.
+///
+/// It reads the global network view (global_network_info.xml) written by the CLC and converges
+/// MidoNet to it, as eucanetd's VPCMIDO mode does, under the same MidoNet names.
+#[derive(Parser)]
+#[command(name = "vpcmido", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {}
+}

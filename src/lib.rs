@@ -7,3 +7,4 @@
 //! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
 pub mod cli;
 pub mod gni;
+pub mod topology;

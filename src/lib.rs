@@ -7,4 +7,5 @@
 //! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
 pub mod cli;
 pub mod gni;
+pub mod plan;
 pub mod topology;

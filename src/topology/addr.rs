@@ -204,7 +204,9 @@ mod tests {
     #[test]
     fn rtid_space_skips_external_md_net_and_reports_exhaustion() {
         let mut a = Allocations::default();
-        let wanted: BTreeSet<_> = (0..10745).map(|i| RtidOwner::Nat(format!("n{i:05}"))).collect();
+        let wanted: BTreeSet<_> = (0..10745)
+            .map(|i| RtidOwner::Nat(format!("n{i:05}")))
+            .collect();
         let missing = a.assign_rtids(&wanted, 10760);
         let got: BTreeSet<u32> = a.rtids.values().copied().collect();
         assert!(!got.iter().any(|r| (10744..=10751).contains(r)));

@@ -195,7 +195,15 @@ pub struct DhcpHost {
 pub struct ArpEntry {
     pub bridge: Key,
     pub ip: Ipv4Addr,
-    pub mac: String,
+    pub mac: MacRef,
+}
+
+/// A MAC known from the view, or the MAC of a router port (which MidoNet may have chosen, so
+/// it is known only once the port exists).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MacRef {
+    Literal(String),
+    OfPort(Key),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -274,18 +282,19 @@ impl FlowAction {
     }
 }
 
-/// What a rule does when its condition matches.
+/// What a rule does when its condition matches. `R` is how other objects are named: a [`Key`]
+/// in the desired topology, a MidoNet id once resolved.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RuleAction {
+pub enum RuleAction<R = Key> {
     Accept,
     Drop,
-    Jump(Key),
+    Jump(R),
     Dnat(FlowAction, Vec<NatTarget>),
     Snat(FlowAction, Vec<NatTarget>),
     RevSnat(FlowAction),
 }
 
-impl RuleAction {
+impl<R> RuleAction<R> {
     /// MidoNet's rule `type` discriminator.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -301,8 +310,8 @@ impl RuleAction {
 
 /// The condition fields vpcmido uses. Every field left `None`/`false` is "unset" in MidoNet,
 /// and an observed rule with any other field set is not equal to this one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Condition {
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Condition<R = Key> {
     pub match_return_flow: bool,
     pub dl_type: Option<u16>,
     pub inv_dl_type: bool,
@@ -320,20 +329,95 @@ pub struct Condition {
     pub inv_tp_src: bool,
     pub tp_dst: Option<PortRange>,
     pub inv_tp_dst: bool,
-    pub ip_addr_group_src: Option<Key>,
-    pub ip_addr_group_dst: Option<Key>,
-    pub out_ports: Vec<Key>,
+    pub ip_addr_group_src: Option<R>,
+    pub ip_addr_group_dst: Option<R>,
+    pub out_ports: Vec<R>,
+}
+
+impl<R> Default for Condition<R> {
+    fn default() -> Self {
+        Condition {
+            match_return_flow: false,
+            dl_type: None,
+            inv_dl_type: false,
+            dl_src: None,
+            inv_dl_src: false,
+            dl_dst: None,
+            inv_dl_dst: false,
+            nw_proto: None,
+            inv_nw_proto: false,
+            nw_src: None,
+            inv_nw_src: false,
+            nw_dst: None,
+            inv_nw_dst: false,
+            tp_src: None,
+            inv_tp_src: false,
+            tp_dst: None,
+            inv_tp_dst: false,
+            ip_addr_group_src: None,
+            ip_addr_group_dst: None,
+            out_ports: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Rule {
-    pub action: RuleAction,
-    pub cond: Condition,
+pub struct Rule<R = Key> {
+    pub action: RuleAction<R>,
+    pub cond: Condition<R>,
 }
 
-impl Rule {
-    pub fn new(action: RuleAction, cond: Condition) -> Self {
+impl<R> Rule<R> {
+    pub fn new(action: RuleAction<R>, cond: Condition<R>) -> Self {
         Rule { action, cond }
+    }
+
+    /// The same rule with every reference mapped (keys to ids); `None` if one does not map.
+    pub fn try_map<S>(&self, mut f: impl FnMut(&R) -> Option<S>) -> Option<Rule<S>> {
+        let action = match &self.action {
+            RuleAction::Accept => RuleAction::Accept,
+            RuleAction::Drop => RuleAction::Drop,
+            RuleAction::Jump(r) => RuleAction::Jump(f(r)?),
+            RuleAction::Dnat(a, t) => RuleAction::Dnat(*a, t.clone()),
+            RuleAction::Snat(a, t) => RuleAction::Snat(*a, t.clone()),
+            RuleAction::RevSnat(a) => RuleAction::RevSnat(*a),
+        };
+        let c = &self.cond;
+        let map_opt = |o: &Option<R>, f: &mut dyn FnMut(&R) -> Option<S>| match o {
+            Some(r) => f(r).map(Some),
+            None => Some(None),
+        };
+        let ip_addr_group_src = map_opt(&c.ip_addr_group_src, &mut f)?;
+        let ip_addr_group_dst = map_opt(&c.ip_addr_group_dst, &mut f)?;
+        let mut out_ports = Vec::with_capacity(c.out_ports.len());
+        for p in &c.out_ports {
+            out_ports.push(f(p)?);
+        }
+        Some(Rule {
+            action,
+            cond: Condition {
+                match_return_flow: c.match_return_flow,
+                dl_type: c.dl_type,
+                inv_dl_type: c.inv_dl_type,
+                dl_src: c.dl_src.clone(),
+                inv_dl_src: c.inv_dl_src,
+                dl_dst: c.dl_dst.clone(),
+                inv_dl_dst: c.inv_dl_dst,
+                nw_proto: c.nw_proto,
+                inv_nw_proto: c.inv_nw_proto,
+                nw_src: c.nw_src,
+                inv_nw_src: c.inv_nw_src,
+                nw_dst: c.nw_dst,
+                inv_nw_dst: c.inv_nw_dst,
+                tp_src: c.tp_src,
+                inv_tp_src: c.inv_tp_src,
+                tp_dst: c.tp_dst,
+                inv_tp_dst: c.inv_tp_dst,
+                ip_addr_group_src,
+                ip_addr_group_dst,
+                out_ports,
+            },
+        })
     }
 }
 
@@ -364,9 +448,21 @@ impl Part {
             + self.ports.len()
             + self.routes.len()
             + self.chains.iter().map(|c| 1 + c.rules.len()).sum::<usize>()
-            + self.ip_addr_groups.iter().map(|g| 1 + g.addrs.len()).sum::<usize>()
-            + self.port_groups.iter().map(|g| 1 + g.members.len()).sum::<usize>()
-            + self.dhcp_subnets.iter().map(|d| 1 + d.hosts.len()).sum::<usize>()
+            + self
+                .ip_addr_groups
+                .iter()
+                .map(|g| 1 + g.addrs.len())
+                .sum::<usize>()
+            + self
+                .port_groups
+                .iter()
+                .map(|g| 1 + g.members.len())
+                .sum::<usize>()
+            + self
+                .dhcp_subnets
+                .iter()
+                .map(|d| 1 + d.hosts.len())
+                .sum::<usize>()
             + self.arp_entries.len()
             + self.mac_entries.len()
             + self.bgp_peers.len()

@@ -119,8 +119,15 @@ pub const MD_VETH_MIDO: &str = "eucamd_mido";
 pub enum OwnedRouter {
     Core,
     Metadata,
-    Vpc { vpc: String, rtid: u32 },
-    Nat { nat: String, subnet: String, rtid: u32 },
+    Vpc {
+        vpc: String,
+        rtid: u32,
+    },
+    Nat {
+        nat: String,
+        subnet: String,
+        rtid: u32,
+    },
 }
 
 /// Parses `vr_<vpc>_<rtid>` and `natr_<nat>_<subnet>_<rtid>` (rtid non-zero), `eucart` and
@@ -197,8 +204,16 @@ pub fn is_owned_name(name: &str) -> bool {
         return true;
     }
     const PREFIXES: [&str; 10] = [
-        "vc_vpc-", "vb_vpc-", "sc_subnet-", "ic_", "elip_pre_", "elip_post_", "sg_ingress_sg-",
-        "sg_egress_sg-", "natc_nat-", "acl_",
+        "vc_vpc-",
+        "vb_vpc-",
+        "sc_subnet-",
+        "ic_",
+        "elip_pre_",
+        "elip_post_",
+        "sg_ingress_sg-",
+        "sg_egress_sg-",
+        "natc_nat-",
+        "acl_",
     ];
     const SG_IAG: [&str; 3] = ["sg_priv_sg-", "sg_pub_sg-", "sg_all_sg-"];
     PREFIXES.iter().any(|p| name.starts_with(p)) || SG_IAG.iter().any(|p| name.starts_with(p))

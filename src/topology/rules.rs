@@ -367,7 +367,7 @@ pub fn natgw_rev_snat(public: Ipv4Addr) -> Rule {
 
 /// The `fragmentPolicy` MidoNet computes for a rule posted without one (spec midonet-api.md
 /// §9.8): a desired rule equals an observed one only if the observed policy is this default.
-pub fn default_fragment_policy(rule: &Rule) -> &'static str {
+pub fn default_fragment_policy<R>(rule: &Rule<R>) -> &'static str {
     let l4 = rule.cond.tp_src.is_some() || rule.cond.tp_dst.is_some();
     match &rule.action {
         RuleAction::Dnat(_, targets) | RuleAction::Snat(_, targets) => {
@@ -413,7 +413,10 @@ mod tests {
         assert_eq!(r[3].cond.dl_type, None);
         assert!(r[4].cond.match_return_flow);
         assert_eq!(r[5].cond.nw_dst, Some("10.0.0.2/31".parse().unwrap()));
-        assert_eq!(r[6].cond.nw_dst, Some("169.254.169.248/29".parse().unwrap()));
+        assert_eq!(
+            r[6].cond.nw_dst,
+            Some("169.254.169.248/29".parse().unwrap())
+        );
         assert_eq!(r[7].action, RuleAction::Jump(Key::new("sg/sg-1/egress")));
         assert_eq!(r[8], drop_non_arp());
     }

@@ -2,10 +2,13 @@
 //!
 //! Layers, from pure to effectful:
 //! - [`gni`]: reads and validates the view (no I/O beyond the bytes handed to it).
-//! - [`midonet`]: everything that speaks MidoNet's REST API — DTOs, the client, and the emulator.
-//!   It is the only module that builds URLs.
+//! - [`topology`]: translates a view into the desired MidoNet objects (pure).
+//! - [`plan`]: diffs desired against observed MidoNet state into ordered writes (pure).
+//! - [`midonet`]: everything that speaks MidoNet's REST API — DTOs, the client, and the
+//!   in-process MidoNet v5 emulator ([`midonet::sim`]). It is the only module that builds URLs.
 //! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
 pub mod cli;
 pub mod gni;
+pub mod midonet;
 pub mod plan;
 pub mod topology;

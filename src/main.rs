@@ -14,9 +14,14 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the MidoNet v5 REST API emulator.
+    Sim(vpcmido::cli::sim::SimArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Sim(args) => vpcmido::cli::sim::run(args),
+    }
 }

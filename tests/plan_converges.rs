@@ -317,3 +317,83 @@ fn a_scoped_plan_writes_only_its_scope() {
     }
     assert_eq!(per_scope, full.len());
 }
+
+/// Moves 203.0.113.50 from i-3d4e5f6a (vpc-2b3c4d5e) to i-4e5f6a7b (vpc-3c4d5e6f).
+fn move_public_ip(v: &mut Gni) {
+    let ip: std::net::Ipv4Addr = "203.0.113.50".parse().unwrap();
+    for i in &mut v.instances {
+        for e in &mut i.network_interfaces {
+            if e.id == "eni-6e7f8a9b" {
+                e.public_ip = None;
+            }
+            if e.id == "eni-7f8a9b0c" {
+                e.public_ip = Some(ip);
+            }
+        }
+        if i.id == "i-3d4e5f6a" {
+            i.public_ip = None;
+        }
+        if i.id == "i-4e5f6a7b" {
+            i.public_ip = Some(ip);
+        }
+    }
+}
+
+fn is_route_to(op: &Op, dst: &str, create: bool) -> bool {
+    match op {
+        Op::CreateRoute { dst: d, .. } => create && d.to_string() == dst,
+        _ => false,
+    }
+}
+
+#[test]
+fn a_moving_public_ip_is_released_before_it_is_taken() {
+    let mut v = view("full.xml");
+    let (_, mut obs, _) = build(&v);
+    move_public_ip(&mut v);
+    let t = desired(&v);
+    let p = plan(&t, &obs, None);
+    let create = p
+        .steps
+        .iter()
+        .position(|s| is_route_to(&s.op, "203.0.113.50/32", true))
+        .expect("new /32 route");
+    let deletes: Vec<usize> = p.steps[create]
+        .deps
+        .iter()
+        .copied()
+        .filter(|d| matches!(p.steps[*d].op, Op::DeleteRoute { .. }))
+        .collect();
+    assert_eq!(
+        deletes.len(),
+        1,
+        "the create waits for the old route's delete"
+    );
+    assert_eq!(p.steps[deletes[0]].scope, Scope::Vpc("vpc-2b3c4d5e".into()));
+
+    // One VPC at a time: the new owner waits until the old owner released the address.
+    let new_owner = Scope::Vpc("vpc-3c4d5e6f".into());
+    let early = plan(&t, &obs, Some(&new_owner));
+    assert!(!early
+        .steps
+        .iter()
+        .any(|s| is_route_to(&s.op, "203.0.113.50/32", true)));
+    assert!(early
+        .unresolved
+        .iter()
+        .any(|u| u.message.contains("waiting for vpc-2b3c4d5e")));
+    let old_owner = Scope::Vpc("vpc-2b3c4d5e".into());
+    let release = plan(&t, &obs, Some(&old_owner));
+    assert_eq!(replay(&mut obs, &release), 0);
+    let late = plan(&t, &obs, Some(&new_owner));
+    assert!(late.unresolved.is_empty(), "{:?}", late.unresolved);
+    assert_eq!(
+        late.steps
+            .iter()
+            .filter(|s| is_route_to(&s.op, "203.0.113.50/32", true))
+            .count(),
+        1
+    );
+    assert_eq!(replay(&mut obs, &late), 0);
+    assert!(plan(&t, &obs, None).is_empty());
+}

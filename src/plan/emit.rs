@@ -177,7 +177,7 @@ impl<'a> Emitter<'a> {
         k.as_ref().map(|k| self.m.id(k))
     }
 
-    pub fn creates_and_updates(&mut self) {
+    pub fn creates_and_updates(&mut self, attr: &Attribution) {
         let desired = self.desired;
         self.claim_routes();
         self.route_ids = self.claimed_routes.values().copied().collect();
@@ -211,7 +211,7 @@ impl<'a> Emitter<'a> {
         for (scope, part) in &parts {
             if self.in_scope(scope) {
                 self.ports_links_bindings(scope, part);
-                self.routes(scope, part);
+                self.routes(scope, part, attr);
                 self.rules(scope, part);
                 self.members_and_tables(scope, part);
             }
@@ -571,13 +571,55 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn routes(&mut self, scope: &Scope, part: &Part) {
+    fn routes(&mut self, scope: &Scope, part: &Part, attr: &Attribution) {
         for r in &part.routes {
             if self.claimed_routes.contains_key(&r.key) {
                 continue;
             }
             let router = self.m.id(&r.router);
             let port = self.m.id(&r.next_hop_port);
+            // A public IP's /32 on a core router that another route still holds (the address
+            // moved): that route goes first, so traffic never has two owners. If it belongs to
+            // a scope not being planned, wait for its owner to release it.
+            let mut first = Vec::new();
+            if r.dst.prefix_len() == 32 && attr.device(router) == Scope::Core {
+                let holders: Vec<&ORoute> = self
+                    .obs
+                    .routes
+                    .iter()
+                    .filter(|o| {
+                        o.router == router
+                            && o.normal
+                            && o.dst == r.dst
+                            && !self.route_ids.contains(&o.id)
+                    })
+                    .collect();
+                let mut blocked = None;
+                for o in holders {
+                    let owner = attr.route(o);
+                    if self.in_scope(&owner) {
+                        if self.gone.insert(o.id) {
+                            let what = format!("{} -> {} (released)", o.src, o.dst);
+                            first.push(self.push(
+                                &owner,
+                                Op::DeleteRoute { id: o.id },
+                                vec![],
+                                what,
+                                None,
+                            ));
+                        }
+                    } else {
+                        blocked = Some(owner);
+                    }
+                }
+                if let Some(owner) = blocked {
+                    self.unresolved.push(Unresolved {
+                        scope: scope.clone(),
+                        message: format!("{}: waiting for {owner} to release it", r.dst),
+                    });
+                    continue;
+                }
+            }
             let id = self.m.id(&r.key);
             let op = Op::CreateRoute {
                 id,
@@ -588,7 +630,8 @@ impl<'a> Emitter<'a> {
                 next_hop_gateway: r.next_hop_gateway,
                 weight: r.weight,
             };
-            let deps = self.deps([Some(router), Some(port)]);
+            let mut deps = self.deps([Some(router), Some(port)]);
+            deps.extend(first);
             let what = format!("{} -> {} via {}", r.src, r.dst, r.next_hop_port);
             let i = self.push(scope, op, deps, what, Some(&r.key));
             self.creator.insert(id, i);
@@ -1037,7 +1080,7 @@ impl<'a> Emitter<'a> {
             {
                 continue;
             }
-            if !attr.owns_device(r.router) || self.route_claimed(r) {
+            if !attr.owns_device(r.router) || self.route_claimed(r) || self.gone.contains(&r.id) {
                 continue;
             }
             let s = attr.route(r);

@@ -30,9 +30,9 @@ use crate::topology::{Scope, Topology};
 /// objects of other scopes are used to resolve references and never written.
 pub fn plan(desired: &Topology, observed: &Observed, only: Option<&Scope>) -> Plan {
     let m = matching::Matching::new(desired, observed);
-    let mut e = emit::Emitter::new(desired, observed, &m, only);
-    e.creates_and_updates();
     let attr = attribute::Attribution::new(desired, observed);
+    let mut e = emit::Emitter::new(desired, observed, &m, only);
+    e.creates_and_updates(&attr);
     e.deletes(&attr);
     e.finish()
 }

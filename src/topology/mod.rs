@@ -12,6 +12,7 @@ pub mod core;
 pub mod eni;
 pub mod model;
 pub mod names;
+pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod sg;

@@ -14,9 +14,15 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    Check(vpcmido::cli::check::CheckArgs),
+    Gen(vpcmido::cli::gen::GenArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Check(args) => vpcmido::cli::check::run(&args),
+        Command::Gen(args) => vpcmido::cli::gen::run(&args),
+    }
 }

@@ -18,7 +18,8 @@ use crate::gni::{self, Limits, ViewError};
 ///
 ///   vpcs/vpc[vpc-0a0b0c0d]/subnets/subnet[subnet-0a0b0c0d]/cidr: "10.0.0.0/33" is not an IPv4 CIDR
 ///
-/// XML errors give the line and column instead. Only VPCMIDO views are accepted.
+/// XML errors give the line and column instead. Only VPCMIDO views are accepted. Exit code 2
+/// means the file could not be read at all.
 ///
 /// Examples:
 ///   vpcmido check /var/run/eucalyptus/global_network_info.xml

@@ -135,3 +135,25 @@ impl Problems {
         self.list
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_format_ids_positions_and_fields() {
+        let root = Path::root("vpcs");
+        let vpc = root.keyed("vpc", Key::Id("vpc-1a2b3c4d"));
+        let route = vpc.field("routes");
+        let route = route.nth("route", 2);
+        assert_eq!(
+            route.field("gatewayId").to_string(),
+            "vpcs/vpc[vpc-1a2b3c4d]/routes/route[2]/gatewayId"
+        );
+        let p = Problem {
+            path: vpc.to_string(),
+            message: "x".into(),
+        };
+        assert_eq!(p.to_string(), "vpcs/vpc[vpc-1a2b3c4d]: x");
+    }
+}

@@ -241,3 +241,70 @@ pub(crate) fn timestamp(s: &str) -> Result<String, String> {
 pub(crate) fn is_host_of(net: Ipv4Net, ip: Ipv4Addr) -> bool {
     net.contains(&ip) && (net.prefix_len() > 30 || (ip != net.network() && ip != net.broadcast()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_their_prefix_and_length() {
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0d").is_ok());
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0d0e0f10203").is_ok());
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0").is_err());
+        assert!(id(Kind::Vpc, "vpc-0A0B0C0D").is_err());
+        assert!(id(Kind::Vpc, "subnet-0a0b0c0d").is_err());
+        assert!(id(Kind::Eni, "eni-attach-0a0b0c0d").is_err());
+        assert!(id(Kind::EniAttach, "eni-attach-0a0b0c0d").is_ok());
+        assert!(id(Kind::Nat, "nat-0a0b0c0d").is_err());
+        assert!(id(Kind::Nat, "nat-0a1b2c3d4e5f60718").is_ok());
+    }
+
+    #[test]
+    fn ranges_and_cidrs() {
+        assert_eq!(
+            ip_range("10.0.0.1").map(|r| r.to_string()),
+            Ok("10.0.0.1".into())
+        );
+        assert_eq!(
+            ip_range("10.0.0.1-10.0.0.9").map(|r| r.to_string()),
+            Ok("10.0.0.1-10.0.0.9".into())
+        );
+        assert!(ip_range("10.0.0.9-10.0.0.1").is_err());
+        assert!(ip_range("10.0.0.1 - 10.0.0.9").is_err());
+        assert!(cidr("10.0.0.0/33").is_err());
+        assert!(network_cidr("10.0.0.1/24").is_err());
+        assert!(network_cidr("0.0.0.0/0").is_ok());
+    }
+
+    #[test]
+    fn integers_booleans_macs_timestamps() {
+        assert_eq!(int("-1", -1, 255), Ok(-1));
+        assert!(int("256", -1, 255).is_err());
+        assert!(int("1e3", 0, 65535).is_err());
+        assert_eq!(boolean("false"), Ok(false));
+        assert!(boolean("False").is_err());
+        assert_eq!(
+            mac("d0:0d:1a:2b:3c:4d").map(|m| m.to_string()),
+            Ok("d0:0d:1a:2b:3c:4d".into())
+        );
+        assert!(mac("d0:0d:1a:2b:3c").is_err());
+        assert!(mac("d0:0d:1a:2b:3c:4d:5e").is_err());
+        assert_eq!(
+            mac_prefix("d0:0d").map(|m| m.to_string()),
+            Ok("d0:0d".into())
+        );
+        assert!(timestamp("2017-11-06T18:22:41Z").is_ok());
+        assert!(timestamp("2017-13-06T18:22:41Z").is_err());
+        assert!(version("5f3a9c21").is_ok());
+        assert!(version("5f3a9c2").is_err());
+    }
+
+    #[test]
+    fn host_addresses_exclude_network_and_broadcast() {
+        let net: Ipv4Net = "198.51.100.0/24".parse().unwrap_or_default();
+        assert!(is_host_of(net, Ipv4Addr::new(198, 51, 100, 1)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 100, 0)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 100, 255)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 101, 1)));
+    }
+}

@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Check(vpcmido::cli::check::CheckArgs),
+    Gen(vpcmido::cli::gen::GenArgs),
     /// Run the MidoNet v5 REST API emulator.
     Sim(vpcmido::cli::sim::SimArgs),
 }
@@ -22,6 +24,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => vpcmido::cli::check::run(&args),
+        Command::Gen(args) => vpcmido::cli::gen::run(&args),
         Command::Sim(args) => vpcmido::cli::sim::run(args),
     }
 }

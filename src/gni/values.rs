@@ -63,7 +63,10 @@ pub(crate) fn id(kind: Kind, s: &str) -> Result<(), String> {
     let hex = s
         .strip_prefix(kind.prefix())
         .and_then(|rest| rest.strip_prefix('-'))
-        .filter(|h| h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
     let ok = match (kind, hex.map(str::len)) {
         (Kind::Nat, Some(17)) => true,
         (Kind::Nat, _) => false,
@@ -92,7 +95,8 @@ pub(crate) fn account(s: &str) -> Result<String, String> {
 
 /// A dotted-quad IPv4 address (no lenient fallback to 127.0.0.1, unlike eucanetd).
 pub(crate) fn ipv4(s: &str) -> Result<Ipv4Addr, String> {
-    s.parse().map_err(|_| format!("{s:?} is not an IPv4 address"))
+    s.parse()
+        .map_err(|_| format!("{s:?} is not an IPv4 address"))
 }
 
 /// An IPv4 address other than 0.0.0.0 (eucanetd's "non-zero" checks).
@@ -116,7 +120,10 @@ pub(crate) fn network_cidr(s: &str) -> Result<Ipv4Net, String> {
     if net.addr() == net.network() {
         Ok(net)
     } else {
-        Err(format!("{s:?} has host bits set (the network is {})", net.trunc()))
+        Err(format!(
+            "{s:?} has host bits set (the network is {})",
+            net.trunc()
+        ))
     }
 }
 
@@ -127,7 +134,9 @@ pub(crate) fn ip_range(s: &str) -> Result<IpRange, String> {
     let first: Ipv4Addr = a.parse().map_err(|_| bad())?;
     let last: Ipv4Addr = b.parse().map_err(|_| bad())?;
     if first > last {
-        return Err(format!("{s:?} is an empty range (first address after last)"));
+        return Err(format!(
+            "{s:?} is an empty range (first address after last)"
+        ));
     }
     Ok(IpRange { first, last })
 }
@@ -137,7 +146,9 @@ fn hex_pairs<const N: usize>(s: &str) -> Option<[u8; N]> {
     let mut parts = s.split(':');
     for slot in &mut out {
         let p = parts.next()?;
-        let lower = p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let lower = p.len() == 2
+            && p.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !lower {
             return None;
         }
@@ -180,7 +191,10 @@ pub(crate) fn boolean(s: &str) -> Result<bool, String> {
 
 /// 8 lower-case hex digits (`version`, `applied-version`).
 pub(crate) fn version(s: &str) -> Result<String, String> {
-    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if s.len() == 8
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(s.to_owned())
     } else {
         Err(format!("{s:?} is not a version (8 lower-case hex digits)"))
@@ -190,8 +204,10 @@ pub(crate) fn version(s: &str) -> Result<String, String> {
 /// `yyyy-MM-ddTHH:mm:ssZ` (shape and field ranges; calendar validity is not checked).
 pub(crate) fn timestamp(s: &str) -> Result<String, String> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|d| d.parse::<u32>().ok()).unwrap_or(99);
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).and_then(|d| d.parse::<u32>().ok()).unwrap_or(99);
     let shape = b.len() == 20
         && digits(0..4)
         && b[4] == b'-'
@@ -214,7 +230,9 @@ pub(crate) fn timestamp(s: &str) -> Result<String, String> {
     if ranges {
         Ok(s.to_owned())
     } else {
-        Err(format!("{s:?} is not a UTC timestamp (yyyy-MM-ddTHH:mm:ssZ)"))
+        Err(format!(
+            "{s:?} is not a UTC timestamp (yyyy-MM-ddTHH:mm:ssZ)"
+        ))
     }
 }
 
@@ -222,4 +240,71 @@ pub(crate) fn timestamp(s: &str) -> Result<String, String> {
 /// neither the network nor the broadcast address.
 pub(crate) fn is_host_of(net: Ipv4Net, ip: Ipv4Addr) -> bool {
     net.contains(&ip) && (net.prefix_len() > 30 || (ip != net.network() && ip != net.broadcast()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_their_prefix_and_length() {
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0d").is_ok());
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0d0e0f10203").is_ok());
+        assert!(id(Kind::Vpc, "vpc-0a0b0c0").is_err());
+        assert!(id(Kind::Vpc, "vpc-0A0B0C0D").is_err());
+        assert!(id(Kind::Vpc, "subnet-0a0b0c0d").is_err());
+        assert!(id(Kind::Eni, "eni-attach-0a0b0c0d").is_err());
+        assert!(id(Kind::EniAttach, "eni-attach-0a0b0c0d").is_ok());
+        assert!(id(Kind::Nat, "nat-0a0b0c0d").is_err());
+        assert!(id(Kind::Nat, "nat-0a1b2c3d4e5f60718").is_ok());
+    }
+
+    #[test]
+    fn ranges_and_cidrs() {
+        assert_eq!(
+            ip_range("10.0.0.1").map(|r| r.to_string()),
+            Ok("10.0.0.1".into())
+        );
+        assert_eq!(
+            ip_range("10.0.0.1-10.0.0.9").map(|r| r.to_string()),
+            Ok("10.0.0.1-10.0.0.9".into())
+        );
+        assert!(ip_range("10.0.0.9-10.0.0.1").is_err());
+        assert!(ip_range("10.0.0.1 - 10.0.0.9").is_err());
+        assert!(cidr("10.0.0.0/33").is_err());
+        assert!(network_cidr("10.0.0.1/24").is_err());
+        assert!(network_cidr("0.0.0.0/0").is_ok());
+    }
+
+    #[test]
+    fn integers_booleans_macs_timestamps() {
+        assert_eq!(int("-1", -1, 255), Ok(-1));
+        assert!(int("256", -1, 255).is_err());
+        assert!(int("1e3", 0, 65535).is_err());
+        assert_eq!(boolean("false"), Ok(false));
+        assert!(boolean("False").is_err());
+        assert_eq!(
+            mac("d0:0d:1a:2b:3c:4d").map(|m| m.to_string()),
+            Ok("d0:0d:1a:2b:3c:4d".into())
+        );
+        assert!(mac("d0:0d:1a:2b:3c").is_err());
+        assert!(mac("d0:0d:1a:2b:3c:4d:5e").is_err());
+        assert_eq!(
+            mac_prefix("d0:0d").map(|m| m.to_string()),
+            Ok("d0:0d".into())
+        );
+        assert!(timestamp("2017-11-06T18:22:41Z").is_ok());
+        assert!(timestamp("2017-13-06T18:22:41Z").is_err());
+        assert!(version("5f3a9c21").is_ok());
+        assert!(version("5f3a9c2").is_err());
+    }
+
+    #[test]
+    fn host_addresses_exclude_network_and_broadcast() {
+        let net: Ipv4Net = "198.51.100.0/24".parse().unwrap_or_default();
+        assert!(is_host_of(net, Ipv4Addr::new(198, 51, 100, 1)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 100, 0)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 100, 255)));
+        assert!(!is_host_of(net, Ipv4Addr::new(198, 51, 101, 1)));
+    }
 }

@@ -3,4 +3,6 @@
 # machine, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup-interop.sh
+export VPCMIDO_INTEROP_VENV="$PWD/build/venv"
 cargo test --all-targets

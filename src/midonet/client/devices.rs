@@ -146,6 +146,7 @@ impl MidonetClient {
             }
         }
         if differing.is_empty() {
+            inner.counters.confirmed();
             Ok(())
         } else {
             Err(Error::Conflict {

@@ -146,7 +146,10 @@ impl MidonetClient {
                         )
                         .await?
                     {
-                        Confirm::Same => Ok(done(sent)),
+                        Confirm::Same => {
+                            inner.counters.confirmed();
+                            Ok(done(sent))
+                        }
                         Confirm::Differs(differing) => Err(Error::Conflict {
                             op,
                             message,
@@ -182,7 +185,10 @@ impl MidonetClient {
                 )
                 .await?
             {
-                Confirm::Same => return Ok(done(sent)),
+                Confirm::Same => {
+                    inner.counters.confirmed();
+                    return Ok(done(sent));
+                }
                 Confirm::Differs(differing) => {
                     return Err(Error::Conflict {
                         op,
@@ -296,6 +302,7 @@ impl MidonetClient {
             .await?
         {
             Confirm::Same => {
+                inner.counters.confirmed();
                 sent.uri = Some(host_url);
                 Ok(sent)
             }

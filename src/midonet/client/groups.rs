@@ -170,7 +170,10 @@ impl MidonetClient {
             )
             .await?
         {
-            Confirm::Same => Ok(member),
+            Confirm::Same => {
+                inner.counters.confirmed();
+                Ok(member)
+            }
             Confirm::Differs(differing) => Err(Error::Conflict {
                 op,
                 message: reply.message(),

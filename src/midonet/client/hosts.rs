@@ -122,7 +122,10 @@ impl MidonetClient {
             )
             .await?
         {
-            Confirm::Same => Ok(binding),
+            Confirm::Same => {
+                inner.counters.confirmed();
+                Ok(binding)
+            }
             Confirm::Differs(differing) => Err(Error::Conflict {
                 op,
                 message,
@@ -233,7 +236,10 @@ impl MidonetClient {
             )
             .await?
         {
-            Confirm::Same => Ok(member),
+            Confirm::Same => {
+                inner.counters.confirmed();
+                Ok(member)
+            }
             Confirm::Differs(differing) => Err(Error::Conflict {
                 op,
                 message: reply.message(),

@@ -100,7 +100,6 @@ impl Inner {
                 Some(stored) => {
                     let d = body::differing(sent, &stored, ignore);
                     if d.is_empty() {
-                        self.counters.confirmed();
                         Confirm::Same
                     } else {
                         Confirm::Differs(d)
@@ -171,6 +170,7 @@ impl Inner {
             .await?
         {
             Confirm::Same => {
+                self.counters.confirmed();
                 sent.set_uri(Some(object_url));
                 Ok(sent)
             }

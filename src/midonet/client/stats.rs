@@ -98,7 +98,8 @@ pub struct ClientStats {
     pub writes: u64,
     /// GETs made to decide a 409 or an ambiguous failure (spec §6.3, issue 4).
     pub confirm_reads: u64,
-    /// Creates that ended as success because the 409 showed the same object already there.
+    /// Writes that ended as success because the stored object (after a 409 or an ambiguous
+    /// failure) showed the same values: each is one create that was not duplicated.
     pub confirmed_409: u64,
     /// Attempts repeated after a transient failure.
     pub retries: u64,

@@ -15,6 +15,8 @@ pub struct Outcome<E> {
     pub failed: Vec<(usize, E)>,
     /// Steps not sent because a dependency failed.
     pub skipped: usize,
+    /// Which steps succeeded.
+    pub succeeded: Vec<bool>,
 }
 
 impl<E> Outcome<E> {
@@ -45,6 +47,7 @@ where
         done: 0,
         failed: Vec::new(),
         skipped: 0,
+        succeeded: vec![false; n],
     };
     let mut running = FuturesUnordered::new();
     let cap = max_in_flight.max(1);
@@ -60,6 +63,7 @@ where
         match result {
             Ok(()) => {
                 out.done += 1;
+                out.succeeded[i] = true;
                 for &d in &dependents[i] {
                     waiting[d] -= 1;
                     if waiting[d] == 0 && !dead[d] {

@@ -317,7 +317,7 @@ pub fn observed(s: &Snapshot) -> Observed {
     let mut o = Observed {
         routers: s.routers.iter().filter_map(router).collect(),
         bridges: s.bridges.iter().filter_map(bridge).collect(),
-        ports: s.ports.iter().filter_map(port).collect(),
+        ports: s.all_ports().filter_map(port).collect(),
         chains: s
             .chains
             .iter()

@@ -15,8 +15,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Apply(vpcmido::cli::apply::ApplyArgs),
     Check(vpcmido::cli::check::CheckArgs),
+    Flush(vpcmido::cli::flush::FlushArgs),
     Gen(vpcmido::cli::gen::GenArgs),
+    Plan(vpcmido::cli::plan::PlanArgs),
     /// Run the MidoNet v5 REST API emulator.
     Sim(vpcmido::cli::sim::SimArgs),
 }
@@ -24,6 +27,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Apply(args) => vpcmido::cli::apply::run(args),
+        Command::Flush(args) => vpcmido::cli::flush::run(args),
+        Command::Plan(args) => vpcmido::cli::plan::run(args),
         Command::Check(args) => vpcmido::cli::check::run(&args),
         Command::Gen(args) => vpcmido::cli::gen::run(&args),
         Command::Sim(args) => vpcmido::cli::sim::run(args),

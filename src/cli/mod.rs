@@ -1,6 +1,11 @@
 //! The `vpcmido` command line: one module per subcommand, each with a clap `Args` struct and a
 //! `run` function returning the process exit code. Modules here parse flags and print; the work
 //! is done by the library layers.
+pub mod apply;
 pub mod check;
+pub mod flush;
 pub mod gen;
+pub mod plan;
 pub mod sim;
+pub mod target;
+pub mod tree;

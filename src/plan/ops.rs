@@ -375,3 +375,22 @@ impl fmt::Display for Step {
         )
     }
 }
+
+impl Plan {
+    /// Keeps the steps `keep` accepts, renumbering dependencies; a kept step that depended on
+    /// a dropped one loses that dependency (callers drop only steps nothing kept needs).
+    pub fn retain(&mut self, mut keep: impl FnMut(&Step) -> bool) {
+        let mut new_index = vec![None; self.steps.len()];
+        let mut kept = Vec::with_capacity(self.steps.len());
+        for (i, s) in std::mem::take(&mut self.steps).into_iter().enumerate() {
+            if keep(&s) {
+                new_index[i] = Some(kept.len());
+                kept.push(s);
+            }
+        }
+        for s in &mut kept {
+            s.deps = s.deps.iter().filter_map(|d| new_index[*d]).collect();
+        }
+        self.steps = kept;
+    }
+}

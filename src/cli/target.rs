@@ -1,0 +1,96 @@
+//! What `plan`, `apply` and `flush` work on: a view file and a MidoNet — the one at
+//! `--midonet-url`, or an embedded emulator pre-loaded with the view's hosts.
+use crate::gni::{self, Gni, Limits};
+use crate::midonet::client::{ClientConfig, MidonetClient};
+use crate::midonet::sim::{self, SimConfig, SimHandle};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+pub struct TargetArgs {
+    /// The global network view (global_network_info.xml) to converge to.
+    #[arg(long, value_name = "FILE")]
+    pub gni: PathBuf,
+    /// MidoNet's REST API root, e.g. http://127.0.0.1:8181/midonet-api. Without it, an
+    /// embedded MidoNet emulator is started with the view's NC nodes, gateways and CLC
+    /// registered as hosts, so the command can be tried anywhere.
+    #[arg(long, value_name = "URL", env = "MIDO_API_URIBASE")]
+    pub midonet_url: Option<String>,
+}
+
+/// A connected MidoNet, and the embedded emulator when there is one.
+pub struct Target {
+    pub view: Gni,
+    pub client: MidonetClient,
+    pub embedded: Option<SimHandle>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: invalid view, nothing was changed:\n{message}")]
+    View { path: String, message: String },
+    #[error("cannot start the embedded MidoNet emulator: {0}")]
+    Embedded(std::io::Error),
+    #[error("cannot reach MidoNet at {url}: {source}")]
+    Connect {
+        url: String,
+        source: crate::midonet::client::error::Error,
+    },
+}
+
+/// Reads and validates a view; every problem is listed in the error.
+pub fn load_view(path: &std::path::Path) -> Result<Gni, TargetError> {
+    let p = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| TargetError::Read {
+        path: p.clone(),
+        source,
+    })?;
+    gni::load(&bytes, &Limits::default()).map_err(|e| {
+        let message = match e {
+            gni::ViewError::Invalid(problems) => problems
+                .iter()
+                .map(|x| format!("  {x}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => format!("  {other}"),
+        };
+        TargetError::View { path: p, message }
+    })
+}
+
+pub async fn open(args: &TargetArgs) -> Result<Target, TargetError> {
+    let view = load_view(&args.gni)?;
+    let (url, embedded) = match &args.midonet_url {
+        Some(u) => (u.clone(), None),
+        None => {
+            let h = sim::start(SimConfig {
+                hosts_from_gni: Some(args.gni.clone()),
+                ..SimConfig::default()
+            })
+            .await
+            .map_err(TargetError::Embedded)?;
+            (h.url(), Some(h))
+        }
+    };
+    let client = MidonetClient::connect(&url, ClientConfig::default())
+        .await
+        .map_err(|source| TargetError::Connect { url, source })?;
+    Ok(Target {
+        view,
+        client,
+        embedded,
+    })
+}
+
+impl Target {
+    pub async fn close(self) {
+        if let Some(h) = self.embedded {
+            let _ = h.stop().await;
+        }
+    }
+}

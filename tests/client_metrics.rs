@@ -121,8 +121,13 @@ async fn metrics_count_requests_waits_and_retries_with_bounded_labels() {
         get("vpcmido_midonet_ratelimit_wait_seconds{budget=write}").0,
         13
     );
+    // Reads: the root document, and the one health probe after the call failed for good.
     assert_eq!(
         get("vpcmido_midonet_ratelimit_wait_seconds{budget=read}").0,
+        2
+    );
+    assert_eq!(
+        get("vpcmido_midonet_requests_total{method=GET,resource=system_state,status=200}").0,
         1
     );
     // Labels are bounded: kinds, methods, statuses — never an id or a name.

@@ -345,8 +345,17 @@ async fn every_resource_round_trips_through_the_client() {
     assert_eq!(c.list_rules(ch_in).await.unwrap()[0].id, Some(r1));
     c.delete_route(rt).await.unwrap();
     assert!(c.get_route(rt).await.unwrap_err().is_not_found());
+    let stale = c.get_port(rp).await.unwrap();
+    assert_eq!(stale.peer_id, Some(bp));
     c.unlink_port(rp).await.unwrap();
     assert_eq!(c.get_port(bp).await.unwrap().peer_id, None);
+    // A PUT built from a stale observation (still showing the peer) must not re-link: MidoNet
+    // sets `peerId` from a PUT body while the stored one is null (§9.5).
+    c.update_port(&stale, |p| p.outbound_filter_id = Some(ch_out))
+        .await
+        .unwrap();
+    let got = c.get_port(rp).await.unwrap();
+    assert_eq!((got.peer_id, got.outbound_filter_id), (None, Some(ch_out)));
     c.delete_port(bp).await.unwrap();
     assert!(c.get_port(bp).await.unwrap_err().is_not_found());
     c.delete_bridge(bid).await.unwrap();

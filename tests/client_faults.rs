@@ -141,3 +141,61 @@ async fn creates_under_a_20_percent_fault_rate_exist_exactly_once() {
     assert!(s.port_group_members.values().all(|v| v.len() == PER));
     h.stop().await.unwrap();
 }
+
+/// Replies lost after the write was applied (`drop_after`), targeted: a DHCP subnet (no id of
+/// its own, and MidoNet 5.2 would store a duplicate on a blind re-POST) is looked up before any
+/// repeat and found; a router whose every reply is lost fails with a transport error after the
+/// attempt bound, yet exists exactly once.
+#[actix_rt::test]
+async fn lost_replies_never_duplicate() {
+    let (h, c) = start(SimConfig::default()).await;
+    let bid = id();
+    c.create_bridge(&bridge(bid, "eucabr")).await.unwrap();
+    // The gateway only appears in the POST body, so the confirming GET is not faulted.
+    let rule = json!({"match": "10.77.0.1", "rate": 1.0, "kinds": ["drop_after"]});
+    let st = sim_api(&h, reqwest::Method::POST, "faults", rule).await;
+    assert!((200..300).contains(&st), "{st}");
+    let before = c.stats();
+    let s = c
+        .create_dhcp_subnet(bid, &dhcp_subnet("10.77.0.0", 16, "10.77.0.1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.uri.as_deref().map(|u| u.ends_with("/dhcp/10.77.0.0_16")),
+        Some(true)
+    );
+    let d = c.stats().since(&before);
+    assert_eq!((d.post, d.get, d.retries, d.confirmed_409), (1, 1, 1, 1));
+    assert_eq!(c.list_dhcp_subnets(bid).await.unwrap().len(), 1);
+
+    let rule = json!({"match": "lost-router", "rate": 1.0, "kinds": ["drop_after"]});
+    let st = sim_api(&h, reqwest::Method::POST, "faults", rule).await;
+    assert!((200..300).contains(&st), "{st}");
+    let rid = id();
+    let before = c.stats();
+    let err = c
+        .create_router(&router(rid, "lost-router"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            vpcmido::midonet::client::Error::Transport { attempts: 10, .. }
+        ),
+        "{err}"
+    );
+    assert_eq!(c.stats().since(&before).post, 10);
+    let st = sim_api(&h, reqwest::Method::DELETE, "faults", json!({})).await;
+    assert!((200..300).contains(&st), "{st}");
+    let routers = c.list_routers(Some(TENANT)).await.unwrap();
+    assert_eq!(
+        routers
+            .iter()
+            .filter(|r| r.name.as_deref() == Some("lost-router"))
+            .count(),
+        1
+    );
+    // With replies flowing again, the same create is a confirmed success.
+    c.create_router(&router(rid, "lost-router")).await.unwrap();
+    h.stop().await.unwrap();
+}

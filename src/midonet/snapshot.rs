@@ -170,6 +170,9 @@ enum Child {
     Dhcp(Uuid, Vec<DhcpSubnet>, Vec<(String, Vec<DhcpHost>)>),
     Arp(Uuid, Vec<Ip4Mac>),
     Mac(Uuid, Vec<MacPort>),
+    /// The parent was deleted between its list and its child GET (another actor's delete):
+    /// it is simply not in this snapshot's children.
+    Gone,
 }
 
 type ChildFut<'a> = futures::future::BoxFuture<'a, Result<Child>>;
@@ -292,7 +295,12 @@ impl MidonetClient {
         };
         let mut results = stream::iter(jobs).buffer_unordered(self.inner.read_concurrency);
         while let Some(child) = results.next().await {
-            match child? {
+            let child = match child {
+                Err(e) if e.is_not_found() => Child::Gone,
+                other => other?,
+            };
+            match child {
+                Child::Gone => {}
                 Child::Ports(id, v) => {
                     snap.ports.insert(id, v);
                 }

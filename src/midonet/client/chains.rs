@@ -41,7 +41,9 @@ impl MidonetClient {
     }
     /// `POST /chains/{chain}/rules`. The rule must carry an explicit `position` ≥ 1: MidoNet's
     /// default is 1, the head of the chain (§9.8), which silently reorders a chain when a
-    /// caller forgets it — eucanetd's NAT rules land at the head that way.
+    /// caller forgets it — eucanetd's NAT rules land at the head that way. Positions above
+    /// `count + 1` are rejected by MidoNet (400), so a chain is built in position order.
+    /// (The DTO defaults a missing `position` to 1, so "explicit" can only be checked as ≥ 1.)
     pub async fn create_rule(&self, chain: Uuid, r: &Rule) -> Result<Rule> {
         if r.position < 1 {
             return Err(Error::Invalid {

@@ -168,16 +168,23 @@ impl ApiGate {
     /// Waits for the write budget and an in-flight slot; returns the permit and the time
     /// waited (budget plus slot).
     pub async fn write(&self) -> (WritePermit, Duration) {
-        let start = Instant::now();
         let budget_wait = match &self.write {
             Some(b) => b.acquire().await,
             None => Duration::ZERO,
         };
-        // The semaphore is never closed, so acquire only fails if it were; then run unguarded
+        // A free slot costs nothing; only a real wait for one is measured (so fake-clock tests
+        // see exactly the budget's wait).
+        if let Ok(p) = self.in_flight.clone().try_acquire_owned() {
+            return (WritePermit { _permit: Some(p) }, budget_wait);
+        }
+        let start = Instant::now();
+        // The semaphore is never closed, so acquiring fails only if it were; then run unguarded
         // rather than fail the write.
         let permit = self.in_flight.clone().acquire_owned().await.ok();
-        let waited = budget_wait.max(start.elapsed());
-        (WritePermit { _permit: permit }, waited)
+        (
+            WritePermit { _permit: permit },
+            budget_wait + start.elapsed(),
+        )
     }
 
     /// Free in-flight write slots right now.

@@ -200,3 +200,27 @@ impl MidonetClient {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::midonet::dto::Router;
+    use crate::midonet::snapshot::DiscoverFilter;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The client's futures are `Send`, so actors and plain tokio tasks can both drive them.
+    #[allow(dead_code)]
+    fn futures_are_send(
+        c: &MidonetClient,
+        r: &Router,
+        s: &crate::midonet::dto::DhcpSubnet,
+        f: &DiscoverFilter,
+    ) {
+        assert_send(&c.create_router(r));
+        assert_send(&c.update_router(r, |x| x.as_number = 1));
+        assert_send(&c.link_ports(uuid::Uuid::nil(), uuid::Uuid::nil()));
+        assert_send(&c.create_dhcp_subnet(uuid::Uuid::nil(), s));
+        assert_send(&c.discover(f));
+    }
+}

@@ -217,7 +217,16 @@ impl Inner {
             });
         };
         let url = self.links.object(T::KIND, &id)?;
-        self.put(&op, url, T::MEDIA, &next).await?;
+        let mut body = serde_json::to_value(&next).map_err(|e| Error::Invalid {
+            op: op.clone(),
+            message: e.to_string(),
+        })?;
+        if let Value::Object(m) = &mut body {
+            for k in T::PUT_OMIT {
+                m.remove(*k);
+            }
+        }
+        self.put(&op, url, T::MEDIA, &body).await?;
         Ok(next)
     }
 

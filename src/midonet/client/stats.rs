@@ -144,3 +144,50 @@ impl ClientStats {
         }
     }
 }
+
+impl std::fmt::Display for ClientStats {
+    /// One line for `vpcmido apply`: requests by method, then the accounting.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "MidoNet calls {} (GET {}, POST {}, PUT {}, DELETE {}); writes {}, reads {}, retries {}, \
+             409 confirmations {} ({} GETs), PUTs skipped {}; calls/write {:.3}; waited read {:.3}s write {:.3}s",
+            self.calls(),
+            self.get,
+            self.post,
+            self.put,
+            self.delete,
+            self.writes,
+            self.reads,
+            self.retries,
+            self.confirmed_409,
+            self.confirm_reads,
+            self.skipped_puts,
+            self.calls_per_write(),
+            self.read_wait.as_secs_f64(),
+            self.write_wait.as_secs_f64()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_per_write_excludes_reads() {
+        let s = ClientStats {
+            get: 10,
+            post: 100,
+            reads: 8,
+            writes: 100,
+            confirm_reads: 2,
+            ..ClientStats::default()
+        };
+        assert_eq!(s.calls(), 110);
+        assert!((s.calls_per_write() - 1.02).abs() < 1e-9);
+        assert!(s
+            .to_string()
+            .starts_with("MidoNet calls 110 (GET 10, POST 100, PUT 0, DELETE 0)"));
+    }
+}

@@ -176,6 +176,9 @@ impl Inner {
                 Outcome::Done(reply) => return Ok(reply),
                 Outcome::Retry { reason, hint, last } => {
                     if !req.retry || !self.retry.may_retry(attempts) {
+                        if req.retry {
+                            self.probe(&last).await;
+                        }
                         return Err(last);
                     }
                     tracing::debug!(op = %req.op, attempts, reason = reason.label(), "retrying MidoNet call");
@@ -183,6 +186,42 @@ impl Inner {
                     self.counters.retry();
                     tokio::time::sleep(self.retry.delay(attempts - 1, hint)).await;
                 }
+            }
+        }
+    }
+
+    /// After a call failed for good: one `GET /system_state` (no retries), logged, to tell
+    /// "MidoNet is down" from "this call keeps failing". This is the only health probe the
+    /// client makes — never before writes (spec §9.2; eucanetd probes before each one).
+    async fn probe(&self, failed: &Error) {
+        let kind = failed.op().kind;
+        if matches!(
+            kind,
+            super::error::Kind::SystemState | super::error::Kind::Application
+        ) {
+            return;
+        }
+        let Ok(url) = self.links.collection(super::error::Kind::SystemState) else {
+            return;
+        };
+        let op = Op::new(
+            super::error::Method::Get,
+            super::error::Kind::SystemState,
+            None,
+        );
+        let req = Req::get(op, url, crate::midonet::media::SYSTEM_STATE);
+        // One attempt, straight through `attempt` (no retry loop, no recursion into `send`).
+        self.counters.op(req.op.method, false);
+        match self.attempt(&req, 1).await {
+            Outcome::Done(r) if r.is_success() => {
+                let state = String::from_utf8_lossy(&r.body).into_owned();
+                tracing::warn!(error = %failed, system_state = %state, "MidoNet call failed; MidoNet answers its health probe");
+            }
+            Outcome::Done(r) => {
+                tracing::warn!(error = %failed, status = r.status, "MidoNet call failed; health probe failed too")
+            }
+            Outcome::Retry { last, .. } => {
+                tracing::warn!(error = %failed, probe = %last, "MidoNet call failed; MidoNet unreachable")
             }
         }
     }

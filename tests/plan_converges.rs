@@ -397,3 +397,29 @@ fn a_moving_public_ip_is_released_before_it_is_taken() {
     assert_eq!(replay(&mut obs, &late), 0);
     assert!(plan(&t, &obs, None).is_empty());
 }
+
+#[test]
+fn per_scope_slices_plan_the_same_as_the_whole() {
+    // Half-built cloud: the full view's plan applied for the core and one VPC only.
+    let v = view("full.xml");
+    let t = desired(&v);
+    let mut obs = empty_cloud(&v);
+    let first = t.vpcs.keys().next().cloned().unwrap();
+    for s in [Scope::Core, Scope::Vpc(first.clone())] {
+        let p = plan(&t, &obs, Some(&s));
+        assert_eq!(replay(&mut obs, &p), 0);
+    }
+    let whole = plan(&t, &obs, None);
+    let slices = vpcmido::plan::partition::partition(&t, &obs);
+    let mut total = 0;
+    for (scope, _) in t.parts() {
+        let empty = Observed::default();
+        let slice = slices.get(&scope).unwrap_or(&empty);
+        let st = vpcmido::plan::partition::scope_topology(&t, &scope);
+        let p = plan(&st, slice, Some(&scope));
+        let w = whole.steps.iter().filter(|s| s.scope == scope).count();
+        assert_eq!(p.len(), w, "{scope}: slice plan {} vs whole {w}", p.len());
+        total += p.len();
+    }
+    assert_eq!(total, whole.len());
+}

@@ -15,6 +15,7 @@ mod emit;
 mod matching;
 pub mod observed;
 pub mod ops;
+pub mod partition;
 pub mod recover;
 #[doc(hidden)]
 pub mod replay;

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 /// Discovers what MidoNet holds, translates the view exactly as eucanetd would (same names),
 /// and prints the difference grouped by part (core, then each VPC):
 ///
-///   + router vr_vpc-1a2b3c4d_2        to create
-///   ~ port vpc-1a2b3c4d/router/uplink to update
-///   - bridge vb_vpc-1a2b3c4d_subnet-0a0b0c0d   to delete
+///     + router vr_vpc-1a2b3c4d_2        to create
+///     ~ port vpc-1a2b3c4d/router/uplink to update
+///     - bridge vb_vpc-1a2b3c4d_subnet-0a0b0c0d   to delete
 ///
 /// Objects vpcmido does not own (other tenants, other names) are never in a plan.
 /// Exit codes: 0 success (with --detailed-exitcode: 0 no changes, 2 changes), 1 error.
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 /// Examples:
 ///   vpcmido plan --gni examples/gni/full.xml
 ///   vpcmido plan --gni /var/run/eucalyptus/global_network_info.xml \
-///       --midonet-url http://127.0.0.1:8181/midonet-api --detailed-exitcode
+///         --midonet-url http://127.0.0.1:8181/midonet-api --detailed-exitcode
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct PlanArgs {

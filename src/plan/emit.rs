@@ -138,7 +138,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn in_scope(&self, s: &Scope) -> bool {
-        self.only.is_none_or(|o| o == s)
+        self.only.map_or(true, |o| o == s)
     }
 
     fn push(

@@ -13,3 +13,8 @@ pub mod gni;
 pub mod midonet;
 pub mod plan;
 pub mod topology;
+// The actor runtime lives at the repository root (`actors/`), next to `src/`, so that the
+// daemon's files are one directory its owner can review and change as a unit; see
+// actors/README.md.
+#[path = "../actors/mod.rs"]
+pub mod actors;

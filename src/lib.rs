@@ -7,8 +7,10 @@
 //! - [`midonet`]: everything that speaks MidoNet's REST API — DTOs, the client, and the
 //!   in-process MidoNet v5 emulator ([`midonet::sim`]). It is the only module that builds URLs.
 //! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
+pub mod admin;
 pub mod apply;
 pub mod cli;
+pub mod config;
 pub mod gni;
 pub mod midonet;
 pub mod plan;

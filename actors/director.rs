@@ -393,9 +393,14 @@ impl Director {
                     if let Some(e) = existing {
                         e.addr.do_send(Abort);
                     }
-                    let prediction = match (slices.remove(&scope), &snapshot) {
-                        (Some(slice), Some(snap)) => Some(Prediction {
-                            slice,
+                    // A scope MidoNet holds nothing of gets an empty slice (with the hosts):
+                    // the start-up discovery saw everything, so there is nothing to re-read.
+                    let prediction = match (&startup, &snapshot) {
+                        (Some(st), Some(snap)) => Some(Prediction {
+                            slice: slices.remove(&scope).unwrap_or_else(|| Observed {
+                                hosts: st.observed.hosts.clone(),
+                                ..Observed::default()
+                            }),
                             snapshot: snap.clone(),
                         }),
                         _ => None,

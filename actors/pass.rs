@@ -56,6 +56,7 @@ pub struct PassOutput {
     pub discovered: bool,
     /// Writes planned against a fresh discovery (what an audit calls drift).
     pub planned_after_discovery: usize,
+    /// Client calls during the pass, client-wide: concurrent passes of other scopes count too.
     pub calls: ClientStats,
     pub elapsed: Duration,
     pub plan: Plan,
@@ -92,8 +93,14 @@ fn scope_names(scope: &Scope, full: &Topology, slice: Option<&Observed>) -> Hash
     names
 }
 
-/// The discovery filter of a scope: the core devices plus the scope's own names.
+/// The discovery filter of a scope. A VPC reads the core devices plus its own names. The
+/// core reads everything: what is left over in MidoNet (and so the core's to delete) can
+/// only be told apart from a VPC's objects through links to objects of every VPC (ports,
+/// peers, chains in use), so a narrower read would misattribute VPC objects to the core.
 pub fn scope_filter(scope: &Scope, full: &Topology, slice: Option<&Observed>) -> DiscoverFilter {
+    if *scope == Scope::Core {
+        return DiscoverFilter::default();
+    }
     let names = scope_names(scope, full, slice);
     let vpc = match scope {
         Scope::Vpc(v) => Some(v.clone()),

@@ -7,7 +7,7 @@
 //! `poll_interval_seconds`, `audit_interval_seconds` (0 disables audits), `guard_share`,
 //! `max_in_flight`, `backoff_base_seconds`, `backoff_cap_seconds`, `log_format`
 //! (`text`/`json`), `log_level` (a tracing filter such as `info` or `vpcmido=debug`),
-//! `eucalyptus_conf`.
+//! `eucalyptus_conf`, `watch_inotify` (`true`/`false`).
 use crate::topology::Settings;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -68,6 +68,7 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub log_level: Option<String>,
     pub eucalyptus_conf: Option<PathBuf>,
+    pub watch_inotify: Option<bool>,
 }
 
 /// The resolved configuration.
@@ -88,6 +89,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub log_level: String,
     pub settings: Settings,
+    /// Watch the view's directory with inotify (the poll runs regardless).
+    pub watch_inotify: bool,
 }
 
 fn bad(src: &str, key: &str, value: &str, why: &str) -> ConfigError {
@@ -231,6 +234,9 @@ pub fn apply_file(cfg: &mut Config, src: &str, f: &FileConfig) -> Result<(), Con
     if let Some(v) = &f.log_level {
         cfg.log_level = v.clone();
     }
+    if let Some(v) = f.watch_inotify {
+        cfg.watch_inotify = v;
+    }
     Ok(())
 }
 
@@ -258,6 +264,9 @@ pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<FileConfig, Conf
         log_format: f("log_format"),
         log_level: f("log_level"),
         eucalyptus_conf: f("eucalyptus_conf").map(PathBuf::from),
+        watch_inotify: f("watch_inotify")
+            .map(|v| yes_no(src, "watch_inotify", &v))
+            .transpose()?,
     })
 }
 
@@ -278,6 +287,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             log_level: "info".into(),
             settings: Settings::default(),
+            watch_inotify: true,
         }
     }
 }

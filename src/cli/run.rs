@@ -193,6 +193,7 @@ async fn serve(
         poll_interval: cfg.poll_interval,
         guard_share: cfg.guard_share,
         settings: cfg.settings.clone(),
+        inotify: cfg.watch_inotify,
         scope: ScopeConfig {
             max_in_flight: cfg.max_in_flight,
             backoff_base: cfg.backoff_base,

@@ -165,3 +165,37 @@ impl Daemon {
         *vpcmido::midonet::sim::lock(&self.sim.sim().stats) = Default::default();
     }
 }
+
+/// Faults every request whose path, body or named objects contain `pattern`, with `kind`.
+pub fn fault_on(d: &Daemon, pattern: &str, kind: vpcmido::midonet::sim::Fault) {
+    vpcmido::midonet::sim::lock(&d.sim.sim().faults)
+        .rules
+        .push(vpcmido::midonet::sim::FaultRule {
+            pattern: pattern.to_string(),
+            rate: 1.0,
+            kinds: vec![kind],
+        });
+}
+
+pub fn clear_faults(d: &Daemon) {
+    vpcmido::midonet::sim::lock(&d.sim.sim().faults)
+        .rules
+        .clear();
+}
+
+pub fn faults_injected(d: &Daemon, label: &str) -> u64 {
+    d.sim
+        .sim()
+        .stats()
+        .faults_injected
+        .get(label)
+        .copied()
+        .unwrap_or(0)
+}
+
+pub fn vpc<'a>(s: &'a DaemonStatus, id: &str) -> &'a vpcmido::actors::status::ScopeStatus {
+    s.vpcs
+        .iter()
+        .find(|x| x.scope == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", s.vpcs))
+}

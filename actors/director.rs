@@ -70,6 +70,7 @@ struct Entry {
 struct Accepted {
     version: String,
     full: Arc<Topology>,
+    at: std::time::Instant,
 }
 
 struct Held {
@@ -465,7 +466,11 @@ impl Director {
         }
         owned_gauges(&full);
         tracing::info!(%version, vpcs = full.vpcs.len(), changed, spawned, "view accepted");
-        self.accepted = Some(Accepted { version, full });
+        self.accepted = Some(Accepted {
+            version,
+            full,
+            at: std::time::Instant::now(),
+        });
         self.check_handshake();
     }
 
@@ -476,6 +481,7 @@ impl Director {
         if self.written.as_deref() == Some(acc.version.as_str()) {
             return;
         }
+        metrics::gauge!(m::VIEW_APPLY_LAG).set(acc.at.elapsed().as_secs_f64());
         let all = self
             .actors
             .values()
@@ -498,6 +504,8 @@ impl Director {
     }
 
     fn liveness(&mut self, ctx: &mut Context<Self>) {
+        // Also keeps the apply-lag gauge moving while nothing reports.
+        self.check_handshake();
         let dead: Vec<(Scope, bool, u64)> = self
             .actors
             .iter()

@@ -174,9 +174,10 @@ impl Director {
     }
 
     fn view_failed(&mut self, reason: &'static str, message: String) {
-        metrics::counter!(m::VIEW_ERRORS_TOTAL, "reason" => reason).increment(1);
         metrics::gauge!(m::VIEW_INVALID).set(1.0);
+        // Counted and logged once per distinct problem, not once per poll.
         if self.view_error.as_deref() != Some(message.as_str()) {
+            metrics::counter!(m::VIEW_ERRORS_TOTAL, "reason" => reason).increment(1);
             tracing::error!(path = %self.cfg.gni_path.display(), reason, "view not usable, nothing changed: {message}");
         }
         self.view_error = Some(message);

@@ -116,6 +116,8 @@ pub struct Director {
     held: Option<Held>,
     /// The accepted view itself, to spot a new version with the same content.
     accepted_view: Option<Gni>,
+    /// Hash of the accepted view's bytes after the root tag ([`super::quickview`]).
+    accepted_body: Option<u64>,
     actors: BTreeMap<Scope, Entry>,
     core_ready: bool,
     written: Option<String>,
@@ -141,6 +143,7 @@ impl Director {
             skipped: Vec::new(),
             held: None,
             accepted_view: None,
+            accepted_body: None,
             actors: BTreeMap::new(),
             core_ready: false,
             written: None,
@@ -212,6 +215,25 @@ impl Director {
             return;
         }
         self.bytes_hash = Some(hash);
+        // Same content as the accepted view (only the root tag differs): no parse needed.
+        let body = super::quickview::body_hash(&bytes);
+        if !force && self.held.is_none() && body.is_some() && body == self.accepted_body {
+            let quick = super::quickview::root_version(&bytes);
+            if let (Some(v), Some(acc)) = (quick, &self.accepted) {
+                self.view_error = None;
+                metrics::gauge!(m::VIEW_INVALID).set(0.0);
+                if v != acc.version {
+                    metrics::gauge!(m::VIEW_LOADED_TIMESTAMP).set(epoch_secs(SystemTime::now()));
+                    tracing::debug!(version = %v, "same content as the accepted view: version handed on");
+                    self.loaded_version = Some(v.clone());
+                    let full = acc.full.clone();
+                    let alloc = self.allocations.clone().unwrap_or_default();
+                    let skipped = self.skipped.clone();
+                    self.accept(ctx, v, full, alloc, skipped);
+                }
+                return;
+            }
+        }
         let view = match gni::load(&bytes, &Limits::default()) {
             Ok(v) => v,
             Err(e) => {
@@ -252,6 +274,7 @@ impl Director {
                 let skipped = self.skipped.clone();
                 self.accept(ctx, view.version.clone(), full, alloc, skipped);
                 self.accepted_view = Some(view);
+                self.accepted_body = body;
                 return;
             }
         }
@@ -262,6 +285,7 @@ impl Director {
             .is_some_and(|a| a.version == view.version)
         {
             self.accepted_view = Some(view);
+            self.accepted_body = body;
         }
     }
 

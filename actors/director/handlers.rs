@@ -119,6 +119,7 @@ impl Handler<Confirm> for Director {
         self.accept(ctx, h.version, h.full, h.alloc, h.skipped);
         // The held view itself is not kept: the next view is translated in full.
         self.accepted_view = None;
+        self.accepted_body = None;
         Some(v)
     }
 }

@@ -122,6 +122,8 @@ pub struct Director {
     core_ready: bool,
     written: Option<String>,
     draining: bool,
+    /// A full read of MidoNet for every actor is running (resync all, audit).
+    sweeping: bool,
     state_counts: HashMap<ScopeState, usize>,
 }
 
@@ -148,6 +150,7 @@ impl Director {
             core_ready: false,
             written: None,
             draining: false,
+            sweeping: false,
             state_counts: HashMap::new(),
         }
     }
@@ -467,6 +470,7 @@ impl Director {
                                 ..Observed::default()
                             }),
                             snapshot: snap.clone(),
+                            fresh: true,
                         }),
                         _ => None,
                     };
@@ -510,6 +514,7 @@ impl Director {
             let prediction = snapshot.as_ref().map(|snap| Prediction {
                 slice,
                 snapshot: snap.clone(),
+                fresh: true,
             });
             self.start_actor(
                 ctx,
@@ -565,6 +570,70 @@ impl Director {
         metrics::gauge!(m::VIEW_APPLY_LAG).set(0.0);
         tracing::info!(%version, scopes = self.actors.len(), "view applied; applied-version written");
         self.written = Some(version);
+    }
+
+    /// Reads all of MidoNet once and hands every actor its fresh slice: a full resync or a
+    /// drift audit costs one full discovery, not one per VPC (each of which would list every
+    /// top-level collection again).
+    pub(super) fn sweep(&mut self, ctx: &mut Context<Self>, trigger: Trigger) {
+        if self.sweeping || self.draining {
+            return;
+        }
+        let Some(acc) = &self.accepted else { return };
+        self.sweeping = true;
+        let full = acc.full.clone();
+        let client = self.client.clone();
+        tracing::info!(
+            trigger = trigger.label(),
+            "reading all of MidoNet for every scope"
+        );
+        let fut = async move {
+            let snap = client.discover(&DiscoverFilter::default()).await?;
+            let obs = observe::observed(&snap);
+            let slices = partition(&full, &obs);
+            Ok::<_, crate::midonet::client::error::Error>((Arc::new(snap), obs.hosts, slices))
+        };
+        ctx.spawn(fut.into_actor(self).map(move |res, act, _| {
+            act.sweeping = false;
+            match res {
+                Ok((snap, hosts, mut slices)) => {
+                    for (scope, e) in &act.actors {
+                        let slice = slices.remove(scope).unwrap_or_else(|| Observed {
+                            hosts: hosts.clone(),
+                            ..Observed::default()
+                        });
+                        e.addr.do_send(Observe {
+                            prediction: Prediction {
+                                slice,
+                                snapshot: snap.clone(),
+                                fresh: true,
+                            },
+                            trigger,
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, trigger = trigger.label(), "reading MidoNet failed");
+                    if trigger == Trigger::Admin {
+                        // Each actor re-reads its own scope instead.
+                        for e in act.actors.values() {
+                            e.addr.do_send(Resync { trigger });
+                        }
+                    }
+                }
+            }
+        }));
+    }
+
+    pub(super) fn schedule_audit(&mut self, ctx: &mut Context<Self>) {
+        let Some(every) = self.cfg.scope.audit_interval else {
+            return;
+        };
+        let jitter = rand::Rng::gen_range(&mut rand::thread_rng(), 0.75..1.25);
+        ctx.run_later(every.mul_f64(jitter), |a, ctx| {
+            a.sweep(ctx, Trigger::Audit);
+            a.schedule_audit(ctx);
+        });
     }
 
     fn liveness(&mut self, ctx: &mut Context<Self>) {

@@ -38,6 +38,9 @@ pub struct PassInput {
 pub struct Prediction {
     pub slice: Observed,
     pub snapshot: Arc<Snapshot>,
+    /// Just read from MidoNet (a director sweep or start-up), not replayed: planning against
+    /// it is as good as a discovery (drift counts, updates may use its DTOs).
+    pub fresh: bool,
 }
 
 /// What a pass did.
@@ -133,6 +136,7 @@ pub async fn discover_scope(
     Ok(Prediction {
         slice,
         snapshot: Arc::new(snapshot),
+        fresh: true,
     })
 }
 
@@ -163,7 +167,10 @@ pub async fn run(input: PassInput) -> PassOutput {
     let mut plan = Plan::default();
     for _ in 0..2 {
         let p = match pred.take() {
-            Some(p) => p,
+            Some(p) => {
+                out.discovered |= p.fresh;
+                p
+            }
             None => {
                 out.discovered = true;
                 match discover_scope(
@@ -214,9 +221,11 @@ pub async fn run(input: PassInput) -> PassOutput {
         out.skipped = o.skipped;
         if o.ok() {
             replay::replay(&mut p.slice, &plan);
+            p.fresh = false;
             out.prediction = Some(p);
         }
     } else {
+        p.fresh = false;
         out.prediction = Some(p);
     }
     out.plan = plan;

@@ -17,11 +17,14 @@ struct Cli {
 enum Command {
     /// Run the MidoNet v5 REST API emulator.
     Sim(vpcmido::cli::sim::SimArgs),
+    /// Plan or apply the host plumbing of the metadata path (namespaces, veths, routes).
+    Host(vpcmido::cli::host::HostArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Sim(args) => vpcmido::cli::sim::run(args),
+        Command::Host(args) => vpcmido::cli::host::run(args),
     }
 }

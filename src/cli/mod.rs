@@ -1,4 +1,5 @@
 //! The `vpcmido` command line: one module per subcommand, each with a clap `Args` struct and a
 //! `run` function returning the process exit code. Modules here parse flags and print; the work
 //! is done by the library layers.
+pub mod host;
 pub mod sim;

@@ -26,7 +26,12 @@ pub(crate) struct Element<'a> {
 
 impl<'a> Element<'a> {
     fn new(name: &'a str) -> Self {
-        Element { name, attrs: Vec::new(), children: Vec::new(), text: None }
+        Element {
+            name,
+            attrs: Vec::new(),
+            children: Vec::new(),
+            text: None,
+        }
     }
 
     /// The attribute's value; an empty value counts as absent.
@@ -53,7 +58,10 @@ impl<'a> Element<'a> {
     }
 
     /// `<property name="…">` children, in document order.
-    pub(crate) fn property<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
+    pub(crate) fn property<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children
             .iter()
             .filter(move |c| c.name == "property" && c.attr("name") == Some(name))
@@ -63,13 +71,26 @@ impl<'a> Element<'a> {
 /// Parses `bytes` into the root element, enforcing `limits`.
 pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Element<'a>, ViewError> {
     if bytes.len() as u64 > limits.max_bytes {
-        return Err(ViewError::TooLarge { size: bytes.len() as u64, limit: limits.max_bytes });
+        return Err(ViewError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_bytes,
+        });
     }
     let input = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(bytes, e.valid_up_to());
-        ViewError::Syntax { line, column, message: "input is not valid UTF-8".into() }
+        ViewError::Syntax {
+            line,
+            column,
+            message: "input is not valid UTF-8".into(),
+        }
     })?;
-    Builder { input, limits, stack: Vec::new(), root: None }.run()
+    Builder {
+        input,
+        limits,
+        stack: Vec::new(),
+        root: None,
+    }
+    .run()
 }
 
 struct Builder<'a, 'l> {
@@ -99,7 +120,9 @@ impl<'a> Builder<'a, '_> {
                 }
                 Event::End(_) => self.close(),
                 Event::Text(text) => {
-                    let value = text.unescape().map_err(|e| self.syntax(before, e.to_string()))?;
+                    let value = text
+                        .unescape()
+                        .map_err(|e| self.syntax(before, e.to_string()))?;
                     self.add_text(value, before)?;
                 }
                 Event::CData(data) => {
@@ -182,7 +205,10 @@ impl<'a> Builder<'a, '_> {
         if let Some(open) = self.stack.last() {
             let name = open.name;
             let at = self.input.len();
-            return Err(self.syntax(at, format!("unexpected end of input: <{name}> is not closed")));
+            return Err(self.syntax(
+                at,
+                format!("unexpected end of input: <{name}> is not closed"),
+            ));
         }
         let missing = self.syntax(self.input.len(), format!("no <{ROOT}> element"));
         self.root.ok_or(missing)
@@ -199,7 +225,11 @@ impl<'a> Builder<'a, '_> {
 
     fn syntax(&self, at: usize, message: String) -> ViewError {
         let (line, column) = line_col(self.input.as_bytes(), at);
-        ViewError::Syntax { line, column, message }
+        ViewError::Syntax {
+            line,
+            column,
+            message,
+        }
     }
 }
 
@@ -208,8 +238,15 @@ pub(crate) fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
     let at = at.min(bytes.len());
     let before = &bytes[..at];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     // Count characters, not bytes: continuation bytes (0b10xxxxxx) do not start a character.
-    let column = before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() + 1;
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+        + 1;
     (line, column)
 }

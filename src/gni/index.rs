@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use super::model::{
-    Cluster, DhcpOptionSet, Gni, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Node, RouteTable,
-    SecurityGroup, Subnet, Vpc,
+    Cluster, DhcpOptionSet, Gni, Instance, InternetGateway, NatGateway, NetworkAcl,
+    NetworkInterface, Node, RouteTable, SecurityGroup, Subnet, Vpc,
 };
 
 /// Positions of every element by id. `(a, b)` pairs are (parent position, position in parent).
@@ -56,7 +56,11 @@ impl Index {
             ix.instances.insert(inst.id.clone(), i);
             for (e, eni) in inst.network_interfaces.iter().enumerate() {
                 ix.enis.insert(eni.id.clone(), (i, e));
-                if let Some(list) = ix.vpcs.get(&eni.vpc).and_then(|&v| ix.enis_by_vpc.get_mut(v)) {
+                if let Some(list) = ix
+                    .vpcs
+                    .get(&eni.vpc)
+                    .and_then(|&v| ix.enis_by_vpc.get_mut(v))
+                {
                     list.push((i, e));
                 }
                 for sg in &eni.security_groups {
@@ -142,15 +146,35 @@ impl Gni {
             vpcs: vpcs.len(),
             subnets: vpcs.iter().map(|v| v.subnets.len()).sum(),
             instances: self.instances.len(),
-            enis: self.instances.iter().map(|i| i.network_interfaces.len()).sum(),
+            enis: self
+                .instances
+                .iter()
+                .map(|i| i.network_interfaces.len())
+                .sum(),
             security_groups: self.security_groups.len(),
-            sg_rules: self.security_groups.iter().map(|s| s.ingress.len() + s.egress.len()).sum(),
+            sg_rules: self
+                .security_groups
+                .iter()
+                .map(|s| s.ingress.len() + s.egress.len())
+                .sum(),
             nat_gateways: vpcs.iter().map(|v| v.nat_gateways.len()).sum(),
             route_tables: vpcs.iter().map(|v| v.route_tables.len()).sum(),
-            routes: vpcs.iter().flat_map(|v| &v.route_tables).map(|r| r.routes.len()).sum(),
-            acl_entries: vpcs.iter().flat_map(|v| &v.network_acls).map(|a| a.ingress.len() + a.egress.len()).sum(),
+            routes: vpcs
+                .iter()
+                .flat_map(|v| &v.route_tables)
+                .map(|r| r.routes.len())
+                .sum(),
+            acl_entries: vpcs
+                .iter()
+                .flat_map(|v| &v.network_acls)
+                .map(|a| a.ingress.len() + a.egress.len())
+                .sum(),
             eips: enis.filter(|(_, e)| e.public_ip.is_some()).count()
-                + vpcs.iter().flat_map(|v| &v.nat_gateways).filter(|n| n.public_ip.is_some()).count(),
+                + vpcs
+                    .iter()
+                    .flat_map(|v| &v.nat_gateways)
+                    .filter(|n| n.public_ip.is_some())
+                    .count(),
         }
     }
 
@@ -187,7 +211,10 @@ impl Gni {
     }
 
     pub fn instance(&self, id: &str) -> Option<&Instance> {
-        self.ix().instances.get(id).and_then(|&i| self.instances.get(i))
+        self.ix()
+            .instances
+            .get(id)
+            .and_then(|&i| self.instances.get(i))
     }
 
     /// An ENI and the instance it is attached to.
@@ -196,19 +223,31 @@ impl Gni {
     }
 
     pub fn dhcp_option_set(&self, id: &str) -> Option<&DhcpOptionSet> {
-        self.ix().dopts.get(id).and_then(|&i| self.dhcp_option_sets.get(i))
+        self.ix()
+            .dopts
+            .get(id)
+            .and_then(|&i| self.dhcp_option_sets.get(i))
     }
 
     pub fn internet_gateway(&self, id: &str) -> Option<&InternetGateway> {
-        self.ix().igws.get(id).and_then(|&i| self.internet_gateways.get(i))
+        self.ix()
+            .igws
+            .get(id)
+            .and_then(|&i| self.internet_gateways.get(i))
     }
 
     pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
-        self.ix().sgs.get(id).and_then(|&i| self.security_groups.get(i))
+        self.ix()
+            .sgs
+            .get(id)
+            .and_then(|&i| self.security_groups.get(i))
     }
 
     pub fn cluster(&self, name: &str) -> Option<&Cluster> {
-        self.ix().clusters.get(name).and_then(|&c| self.config.clusters.get(c))
+        self.ix()
+            .clusters
+            .get(name)
+            .and_then(|&c| self.config.clusters.get(c))
     }
 
     /// The node (NC host) an instance runs on, with its cluster: the MidoNet host its ENI
@@ -221,19 +260,37 @@ impl Gni {
 
     /// Every ENI with its instance, in document order.
     pub fn interfaces(&self) -> impl Iterator<Item = (&Instance, &NetworkInterface)> {
-        self.instances.iter().flat_map(|i| i.network_interfaces.iter().map(move |e| (i, e)))
+        self.instances
+            .iter()
+            .flat_map(|i| i.network_interfaces.iter().map(move |e| (i, e)))
     }
 
     /// The ENIs of a VPC with their instances, in document order (empty for an unknown VPC).
-    pub fn interfaces_in_vpc(&self, vpc_id: &str) -> impl Iterator<Item = (&Instance, &NetworkInterface)> {
+    pub fn interfaces_in_vpc(
+        &self,
+        vpc_id: &str,
+    ) -> impl Iterator<Item = (&Instance, &NetworkInterface)> {
         let ix = self.ix();
-        let list = ix.vpcs.get(vpc_id).and_then(|&v| ix.enis_by_vpc.get(v)).map(Vec::as_slice).unwrap_or_default();
+        let list = ix
+            .vpcs
+            .get(vpc_id)
+            .and_then(|&v| ix.enis_by_vpc.get(v))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         list.iter().filter_map(|&(i, e)| self.eni_at(i, e))
     }
 
     /// The ENIs that are members of a security group (its address group), in document order.
-    pub fn interfaces_in_group(&self, sg_id: &str) -> impl Iterator<Item = (&Instance, &NetworkInterface)> {
-        let list = self.ix().enis_by_sg.get(sg_id).map(Vec::as_slice).unwrap_or_default();
+    pub fn interfaces_in_group(
+        &self,
+        sg_id: &str,
+    ) -> impl Iterator<Item = (&Instance, &NetworkInterface)> {
+        let list = self
+            .ix()
+            .enis_by_sg
+            .get(sg_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         list.iter().filter_map(|&(i, e)| self.eni_at(i, e))
     }
 

@@ -42,7 +42,10 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: Self::DEFAULT_MAX_BYTES, max_depth: Self::DEFAULT_MAX_DEPTH }
+        Limits {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+        }
     }
 }
 
@@ -58,7 +61,11 @@ pub enum ViewError {
     Doctype { line: usize, column: usize },
     /// Not well-formed XML (or not a `network-data` document), at 1-based line and column.
     #[error("line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// Well-formed, but breaks the rules of the format; every problem found, in document order.
     #[error("{} problem(s) in the view; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Problem>),

@@ -276,7 +276,10 @@ pub enum Traffic {
     /// Protocol `-1`.
     All,
     /// Protocol 1 with type and code; `None` is the `-1` wildcard.
-    Icmp { icmp_type: Option<u8>, code: Option<u8> },
+    Icmp {
+        icmp_type: Option<u8>,
+        code: Option<u8>,
+    },
     /// Protocol 6, destination ports.
     Tcp(PortRange),
     /// Protocol 17, destination ports.
@@ -413,7 +416,10 @@ pub struct DhcpOptionSet {
 impl DhcpOptionSet {
     /// The values of option `name` (`domain-name-servers`, ...), if set.
     pub fn option(&self, name: &str) -> Option<&[String]> {
-        self.options.iter().find(|o| o.name == name).map(|o| o.values.as_slice())
+        self.options
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.values.as_slice())
     }
 }
 
@@ -451,7 +457,10 @@ pub struct SgRule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Peer {
     /// The members of group `id`, owned by account `owner`.
-    Group { id: String, owner: String },
+    Group {
+        id: String,
+        owner: String,
+    },
     Cidr(Ipv4Net),
 }
 

@@ -45,12 +45,18 @@ pub(crate) struct Path<'p> {
 impl<'p> Path<'p> {
     /// A top-level path segment (`configuration`, `vpcs`, ...).
     pub(crate) fn root(name: &'p str) -> Path<'p> {
-        Path { parent: None, seg: Seg::Name(name) }
+        Path {
+            parent: None,
+            seg: Seg::Name(name),
+        }
     }
 
     /// A child element or attribute.
     pub(crate) fn field(&'p self, name: &'p str) -> Path<'p> {
-        Path { parent: Some(self), seg: Seg::Name(name) }
+        Path {
+            parent: Some(self),
+            seg: Seg::Name(name),
+        }
     }
 
     /// A child element identified by its id (or its position when it has no name).
@@ -59,12 +65,18 @@ impl<'p> Path<'p> {
             Key::Id(id) => Seg::Keyed(name, id),
             Key::Pos(n) => Seg::Indexed(name, n),
         };
-        Path { parent: Some(self), seg }
+        Path {
+            parent: Some(self),
+            seg,
+        }
     }
 
     /// A child element identified by its 1-based position.
     pub(crate) fn nth(&'p self, name: &'p str, pos: usize) -> Path<'p> {
-        Path { parent: Some(self), seg: Seg::Indexed(name, pos) }
+        Path {
+            parent: Some(self),
+            seg: Seg::Indexed(name, pos),
+        }
     }
 }
 
@@ -105,7 +117,10 @@ pub(crate) struct Problems {
 
 impl Problems {
     pub(crate) fn add(&mut self, path: &Path<'_>, message: impl Into<String>) {
-        self.list.push(Problem { path: path.to_string(), message: message.into() });
+        self.list.push(Problem {
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
     pub(crate) fn push(&mut self, problem: Problem) {

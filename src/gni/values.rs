@@ -63,7 +63,10 @@ pub(crate) fn id(kind: Kind, s: &str) -> Result<(), String> {
     let hex = s
         .strip_prefix(kind.prefix())
         .and_then(|rest| rest.strip_prefix('-'))
-        .filter(|h| h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
     let ok = match (kind, hex.map(str::len)) {
         (Kind::Nat, Some(17)) => true,
         (Kind::Nat, _) => false,
@@ -92,7 +95,8 @@ pub(crate) fn account(s: &str) -> Result<String, String> {
 
 /// A dotted-quad IPv4 address (no lenient fallback to 127.0.0.1, unlike eucanetd).
 pub(crate) fn ipv4(s: &str) -> Result<Ipv4Addr, String> {
-    s.parse().map_err(|_| format!("{s:?} is not an IPv4 address"))
+    s.parse()
+        .map_err(|_| format!("{s:?} is not an IPv4 address"))
 }
 
 /// An IPv4 address other than 0.0.0.0 (eucanetd's "non-zero" checks).
@@ -116,7 +120,10 @@ pub(crate) fn network_cidr(s: &str) -> Result<Ipv4Net, String> {
     if net.addr() == net.network() {
         Ok(net)
     } else {
-        Err(format!("{s:?} has host bits set (the network is {})", net.trunc()))
+        Err(format!(
+            "{s:?} has host bits set (the network is {})",
+            net.trunc()
+        ))
     }
 }
 
@@ -127,7 +134,9 @@ pub(crate) fn ip_range(s: &str) -> Result<IpRange, String> {
     let first: Ipv4Addr = a.parse().map_err(|_| bad())?;
     let last: Ipv4Addr = b.parse().map_err(|_| bad())?;
     if first > last {
-        return Err(format!("{s:?} is an empty range (first address after last)"));
+        return Err(format!(
+            "{s:?} is an empty range (first address after last)"
+        ));
     }
     Ok(IpRange { first, last })
 }
@@ -137,7 +146,9 @@ fn hex_pairs<const N: usize>(s: &str) -> Option<[u8; N]> {
     let mut parts = s.split(':');
     for slot in &mut out {
         let p = parts.next()?;
-        let lower = p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let lower = p.len() == 2
+            && p.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !lower {
             return None;
         }
@@ -180,7 +191,10 @@ pub(crate) fn boolean(s: &str) -> Result<bool, String> {
 
 /// 8 lower-case hex digits (`version`, `applied-version`).
 pub(crate) fn version(s: &str) -> Result<String, String> {
-    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if s.len() == 8
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(s.to_owned())
     } else {
         Err(format!("{s:?} is not a version (8 lower-case hex digits)"))
@@ -190,8 +204,10 @@ pub(crate) fn version(s: &str) -> Result<String, String> {
 /// `yyyy-MM-ddTHH:mm:ssZ` (shape and field ranges; calendar validity is not checked).
 pub(crate) fn timestamp(s: &str) -> Result<String, String> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|d| d.parse::<u32>().ok()).unwrap_or(99);
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).and_then(|d| d.parse::<u32>().ok()).unwrap_or(99);
     let shape = b.len() == 20
         && digits(0..4)
         && b[4] == b'-'
@@ -214,7 +230,9 @@ pub(crate) fn timestamp(s: &str) -> Result<String, String> {
     if ranges {
         Ok(s.to_owned())
     } else {
-        Err(format!("{s:?} is not a UTC timestamp (yyyy-MM-ddTHH:mm:ssZ)"))
+        Err(format!(
+            "{s:?} is not a UTC timestamp (yyyy-MM-ddTHH:mm:ssZ)"
+        ))
     }
 }
 

@@ -9,8 +9,8 @@ use std::fmt::Display;
 use std::io::{self, Write};
 
 use super::model::{
-    AclEntry, Cluster, Config, Gateway, GatewayFormat, Gni, Instance, NetworkInterface, Peer, RouteTarget, Routing,
-    SgRule, Traffic, Vpc,
+    AclEntry, Cluster, Config, Gateway, GatewayFormat, Gni, Instance, NetworkInterface, Peer,
+    RouteTarget, Routing, SgRule, Traffic, Vpc,
 };
 
 /// Which CLC serialization to write.
@@ -35,9 +35,15 @@ pub fn write_xml(gni: &Gni, format: Format) -> String {
 
 /// Streams the view to `out` (wrap files in a `BufWriter`).
 pub fn write_xml_to(gni: &Gni, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = W { out, format, depth: 0, open_has_children: Vec::new() };
+    let mut w = W {
+        out,
+        format,
+        depth: 0,
+        open_has_children: Vec::new(),
+    };
     if format == Format::V4 {
-        w.out.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)?;
+        w.out
+            .write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)?;
     }
     let mut attrs = vec![("version", gni.version.as_str())];
     if let Some(a) = &gni.applied {
@@ -129,7 +135,11 @@ impl W<'_> {
     /// `<name>value</name>` with the value escaped.
     fn leaf(&mut self, name: &str, value: &str) -> io::Result<()> {
         self.newline()?;
-        write!(self.out, "<{name}>{}</{name}>", quick_xml::escape::escape(value))
+        write!(
+            self.out,
+            "<{name}>{}</{name}>",
+            quick_xml::escape::escape(value)
+        )
     }
 
     /// `<name>value</name>` for values that never need escaping (numbers, addresses).
@@ -148,7 +158,12 @@ impl W<'_> {
     }
 
     /// A wrapper element holding one child per item; empty wrappers are written `<name/>`.
-    fn list<T>(&mut self, name: &str, items: &[T], mut item: impl FnMut(&mut Self, &T) -> io::Result<()>) -> io::Result<()> {
+    fn list<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        mut item: impl FnMut(&mut Self, &T) -> io::Result<()>,
+    ) -> io::Result<()> {
         if items.is_empty() {
             return self.start_tag(name, &[], true);
         }
@@ -244,7 +259,12 @@ fn gateway(w: &mut W<'_>, g: &Gateway) -> io::Result<()> {
     w.prop1("externalIp", g.external_ip)?;
     match &g.routing {
         Routing::Static { next_hop } => w.prop1("externalRouterIp", next_hop)?,
-        Routing::Bgp { peer_ip, peer_asn, ad_routes, external_router_ip } => {
+        Routing::Bgp {
+            peer_ip,
+            peer_asn,
+            ad_routes,
+            external_router_ip,
+        } => {
             if let Some(r) = external_router_ip {
                 w.prop1("externalRouterIp", r)?;
             }

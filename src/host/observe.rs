@@ -64,8 +64,12 @@ struct JNetns {
 struct JLink {
     ifindex: u32,
     ifname: String,
+    /// Peer in another namespace: its ifindex there.
     #[serde(default)]
     link_index: Option<u32>,
+    /// Peer in the same namespace: its name.
+    #[serde(default)]
+    link: Option<String>,
     #[serde(default)]
     flags: Vec<String>,
     #[serde(default)]
@@ -118,12 +122,21 @@ pub fn parse_netns(text: &str) -> Result<Vec<String>, HostError> {
         .collect())
 }
 
-/// Links with their IPv4 addresses from `ip -json -details addr show`.
+/// Links with their IPv4 addresses from `ip -json -details addr show` (one namespace). A veth
+/// peer in the same namespace is named (`link`), one elsewhere is an ifindex (`link_index`);
+/// both become [`ObservedLink::peer_ifindex`].
 pub fn parse_links(text: &str) -> Result<Vec<(String, ObservedLink)>, HostError> {
     let links = parse_json::<JLink>("ip -json -details addr show", text)?;
+    let index_of: std::collections::HashMap<String, u32> = links
+        .iter()
+        .map(|l| (l.ifname.clone(), l.ifindex))
+        .collect();
     Ok(links
         .into_iter()
         .map(|l| {
+            let peer_ifindex = l
+                .link_index
+                .or_else(|| l.link.as_ref().and_then(|n| index_of.get(n).copied()));
             let addrs = l
                 .addr_info
                 .iter()
@@ -137,7 +150,7 @@ pub fn parse_links(text: &str) -> Result<Vec<(String, ObservedLink)>, HostError>
                 l.ifname,
                 ObservedLink {
                     ifindex: l.ifindex,
-                    peer_ifindex: l.link_index,
+                    peer_ifindex,
                     kind: l.linkinfo.and_then(|i| i.info_kind),
                     up: l.flags.iter().any(|f| f == "UP"),
                     addrs,
@@ -239,9 +252,11 @@ mod tests {
 
     #[test]
     fn parses_captured_iproute2_output() {
-        let links = r#"[{"ifindex":7,"link_index":2,"ifname":"vn0_0a0b0c0d","flags":["BROADCAST","MULTICAST","UP"],"mtu":1500,"link_netnsid":0,"linkinfo":{"info_kind":"veth"},"addr_info":[{"family":"inet","local":"10.0.0.3","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64}]},{"ifindex":1,"ifname":"lo","flags":["LOOPBACK"],"addr_info":[]}]"#;
+        let links = r#"[{"ifindex":7,"link_index":2,"ifname":"vn0_0a0b0c0d","flags":["BROADCAST","MULTICAST","UP"],"mtu":1500,"link_netnsid":0,"linkinfo":{"info_kind":"veth"},"addr_info":[{"family":"inet","local":"10.0.0.3","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64}]},{"ifindex":1,"ifname":"lo","flags":["LOOPBACK"],"addr_info":[]},{"ifindex":21,"link":"zz1","ifname":"zz0","flags":[]},{"ifindex":22,"link":"zz0","ifname":"zz1","flags":[]}]"#;
         let l = parse_links(links).unwrap();
-        assert_eq!(l.len(), 2);
+        assert_eq!(l.len(), 4);
+        assert_eq!(l[2].1.peer_ifindex, Some(22));
+        assert_eq!(l[3].1.peer_ifindex, Some(21));
         assert_eq!(l[0].0, "vn0_0a0b0c0d");
         assert_eq!(l[0].1.peer_ifindex, Some(2));
         assert_eq!(l[0].1.kind.as_deref(), Some("veth"));

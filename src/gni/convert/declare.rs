@@ -38,10 +38,14 @@ pub(super) fn declare<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
     for vpcs in root.children_named("vpcs") {
         let base = Path::root("vpcs");
         for (i, vpc) in vpcs.children_named("vpc").enumerate() {
-            let Some(vpc_id) = name(cx, &mut seen, vpc, &base, "vpc", i, Kind::Vpc) else { continue };
+            let Some(vpc_id) = name(cx, &mut seen, vpc, &base, "vpc", i, Kind::Vpc) else {
+                continue;
+            };
             let path = base.keyed("vpc", Key::Id(vpc_id));
             let cidr = vpc.children_named("cidr").filter_map(Element::text).last();
-            cx.decl.vpcs.insert(vpc_id, cidr.and_then(|c| values::network_cidr(c).ok()));
+            cx.decl
+                .vpcs
+                .insert(vpc_id, cidr.and_then(|c| values::network_cidr(c).ok()));
             for (wrapper, item, kind) in [
                 ("subnets", "subnet", Kind::Subnet),
                 ("networkAcls", "networkAcl", Kind::Acl),
@@ -51,10 +55,13 @@ pub(super) fn declare<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
                 let wpath = path.field(wrapper);
                 for w in vpc.children_named(wrapper) {
                     for (j, el) in w.children_named(item).enumerate() {
-                        let Some(id) = name(cx, &mut seen, el, &wpath, item, j, kind) else { continue };
+                        let Some(id) = name(cx, &mut seen, el, &wpath, item, j, kind) else {
+                            continue;
+                        };
                         match kind {
                             Kind::Subnet => {
-                                let cidr = el.children_named("cidr").filter_map(Element::text).last();
+                                let cidr =
+                                    el.children_named("cidr").filter_map(Element::text).last();
                                 let cidr = cidr.and_then(|c| values::network_cidr(c).ok());
                                 cx.decl.subnets.insert(id, (vpc_id, cidr));
                             }
@@ -70,7 +77,8 @@ pub(super) fn declare<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
     for instances in root.children_named("instances") {
         let base = Path::root("instances");
         for (i, inst) in instances.children_named("instance").enumerate() {
-            let Some(inst_id) = name(cx, &mut seen, inst, &base, "instance", i, Kind::Instance) else {
+            let Some(inst_id) = name(cx, &mut seen, inst, &base, "instance", i, Kind::Instance)
+            else {
                 continue;
             };
             cx.decl.instances.insert(inst_id, 0);
@@ -78,7 +86,9 @@ pub(super) fn declare<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
             let wpath = wpath.field("networkInterfaces");
             for w in inst.children_named("networkInterfaces") {
                 for (j, eni) in w.children_named("networkInterface").enumerate() {
-                    if let Some(id) = name(cx, &mut seen, eni, &wpath, "networkInterface", j, Kind::Eni) {
+                    if let Some(id) =
+                        name(cx, &mut seen, eni, &wpath, "networkInterface", j, Kind::Eni)
+                    {
                         let vpc = eni.children_named("vpc").filter_map(Element::text).last();
                         cx.decl.enis.insert(id, vpc);
                     }
@@ -132,7 +142,8 @@ fn name<'t>(
     kind: Kind,
 ) -> Option<&'t str> {
     let Some(id) = el.attr("name") else {
-        cx.probs.add(&parent.nth(item, index + 1).field("@name"), "missing");
+        cx.probs
+            .add(&parent.nth(item, index + 1).field("@name"), "missing");
         return None;
     };
     let path = parent.keyed(item, Key::Id(id));
@@ -141,7 +152,8 @@ fn name<'t>(
         cx.probs.add(&at, m);
     }
     if !seen.insert((kind, id)) {
-        cx.probs.add(&at, format!("duplicate {} id {id:?}", kind.noun()));
+        cx.probs
+            .add(&at, format!("duplicate {} id {id:?}", kind.noun()));
     }
     Some(id)
 }

@@ -34,10 +34,17 @@ pub(super) fn dhcp_option_sets<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Vec<
                 cx.probs.add(&pp, "needs at least one value");
             }
             ok &= check_option(cx, &pp, name, &vals);
-            options.push(DhcpOption { name: name.to_owned(), values: vals.iter().map(|s| (*s).to_owned()).collect() });
+            options.push(DhcpOption {
+                name: name.to_owned(),
+                values: vals.iter().map(|s| (*s).to_owned()).collect(),
+            });
         }
         if let (Some(id), Some(owner_id), true) = (id, owner_id, ok) {
-            out.push(DhcpOptionSet { id: id.to_owned(), owner_id, options });
+            out.push(DhcpOptionSet {
+                id: id.to_owned(),
+                owner_id,
+                options,
+            });
         }
     }
     out
@@ -48,7 +55,9 @@ fn check_option(cx: &mut Cx<'_>, p: &Path<'_>, name: &str, vals: &[&str]) -> boo
     let mut ok = true;
     for v in vals {
         let r = match name {
-            "domain-name-servers" | "ntp-servers" | "netbios-name-servers" => values::ipv4(v).map(drop),
+            "domain-name-servers" | "ntp-servers" | "netbios-name-servers" => {
+                values::ipv4(v).map(drop)
+            }
             "netbios-node-type" => match *v {
                 "1" | "2" | "4" | "8" => Ok(()),
                 _ => Err(format!("{v:?} is not a NetBIOS node type (1, 2, 4 or 8)")),
@@ -65,9 +74,17 @@ pub(super) fn internet_gateways<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Vec
     let mut out = Vec::new();
     for (i, g) in el.children_named("internetGateway").enumerate() {
         let (id, key) = Cx::key(g, i + 1);
-        let owner_id = cx.req(g, &base.keyed("internetGateway", key), "ownerId", values::account);
+        let owner_id = cx.req(
+            g,
+            &base.keyed("internetGateway", key),
+            "ownerId",
+            values::account,
+        );
         if let (Some(id), Some(owner_id)) = (id, owner_id) {
-            out.push(InternetGateway { id: id.to_owned(), owner_id });
+            out.push(InternetGateway {
+                id: id.to_owned(),
+                owner_id,
+            });
         }
     }
     out
@@ -82,18 +99,34 @@ pub(super) fn security_groups<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Vec<S
         let owner_id = cx.req(g, &p, "ownerId", values::account);
         let ingress = rules(cx, g, &p, "ingressRules");
         let egress = rules(cx, g, &p, "egressRules");
-        if let (Some(id), Some(owner_id), Some(ingress), Some(egress)) = (id, owner_id, ingress, egress) {
-            out.push(SecurityGroup { id: id.to_owned(), owner_id, ingress, egress });
+        if let (Some(id), Some(owner_id), Some(ingress), Some(egress)) =
+            (id, owner_id, ingress, egress)
+        {
+            out.push(SecurityGroup {
+                id: id.to_owned(),
+                owner_id,
+                ingress,
+                egress,
+            });
         }
     }
     out
 }
 
-fn rules<'t>(cx: &mut Cx<'t>, g: &'t Element<'t>, p: &Path<'_>, wrapper: &'static str) -> Option<Vec<SgRule>> {
+fn rules<'t>(
+    cx: &mut Cx<'t>,
+    g: &'t Element<'t>,
+    p: &Path<'_>,
+    wrapper: &'static str,
+) -> Option<Vec<SgRule>> {
     let wp = p.field(wrapper);
     let mut out = Vec::new();
     let mut ok = true;
-    for (j, r) in g.children_named(wrapper).flat_map(|w| w.children_named("rule")).enumerate() {
+    for (j, r) in g
+        .children_named(wrapper)
+        .flat_map(|w| w.children_named("rule"))
+        .enumerate()
+    {
         let rp = wp.nth("rule", j + 1);
         let traffic = traffic::traffic(cx, r, &rp, &SG);
         let group = cx.leaf(r, &rp, "groupId");
@@ -101,30 +134,41 @@ fn rules<'t>(cx: &mut Cx<'t>, g: &'t Element<'t>, p: &Path<'_>, wrapper: &'stati
         let cidr = cx.leaf(r, &rp, "cidr");
         let peer = match (group, owner, cidr) {
             (Some(_), _, Some(_)) => {
-                cx.probs.add(&rp, "has both groupId and cidr; exactly one is allowed");
+                cx.probs
+                    .add(&rp, "has both groupId and cidr; exactly one is allowed");
                 None
             }
             (None, _, None) => {
-                cx.probs.add(&rp, "has neither groupId nor cidr; exactly one is required");
+                cx.probs
+                    .add(&rp, "has neither groupId nor cidr; exactly one is required");
                 None
             }
             (None, Some(_), Some(_)) => {
-                cx.probs.add(&rp.field("groupOwnerId"), "not allowed without groupId");
+                cx.probs
+                    .add(&rp.field("groupOwnerId"), "not allowed without groupId");
                 None
             }
             (None, None, Some(c)) => cx.check(&rp.field("cidr"), values::cidr(c)).map(Peer::Cidr),
             (Some(gid), owner, None) => {
                 if !cx.decl.sgs.contains(gid) {
-                    cx.probs.add(&rp.field("groupId"), format!("unknown security group {gid:?}"));
+                    cx.probs.add(
+                        &rp.field("groupId"),
+                        format!("unknown security group {gid:?}"),
+                    );
                 }
                 match owner {
                     None => {
-                        cx.probs.add(&rp.field("groupOwnerId"), "missing (required with groupId)");
+                        cx.probs
+                            .add(&rp.field("groupOwnerId"), "missing (required with groupId)");
                         None
                     }
-                    Some(o) => cx
-                        .check(&rp.field("groupOwnerId"), values::account(o))
-                        .map(|owner| Peer::Group { id: gid.to_owned(), owner }),
+                    Some(o) => {
+                        cx.check(&rp.field("groupOwnerId"), values::account(o))
+                            .map(|owner| Peer::Group {
+                                id: gid.to_owned(),
+                                owner,
+                            })
+                    }
                 }
             }
         };

@@ -24,10 +24,16 @@ pub(super) fn instances<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Vec<Instanc
 /// (Listing under several nodes is reported where the second listing is.)
 pub(super) fn check_node_placement<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
     let base = Path::root("instances");
-    for inst in root.children_named("instances").flat_map(|w| w.children_named("instance")) {
+    for inst in root
+        .children_named("instances")
+        .flat_map(|w| w.children_named("instance"))
+    {
         if let Some(id) = inst.attr("name") {
             if cx.decl.instances.get(id) == Some(&0) {
-                cx.probs.add(&base.keyed("instance", Key::Id(id)), "not listed under any node in configuration/clusters");
+                cx.probs.add(
+                    &base.keyed("instance", Key::Id(id)),
+                    "not listed under any node in configuration/clusters",
+                );
             }
         }
     }
@@ -35,7 +41,12 @@ pub(super) fn check_node_placement<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
 
 /// A VPC and subnet reference: the VPC exists, and the subnet is one of its subnets.
 /// Returns the subnet's CIDR when known, for the address check.
-fn placement(cx: &mut Cx<'_>, p: &Path<'_>, vpc: Option<&str>, subnet: Option<&str>) -> Option<ipnet::Ipv4Net> {
+fn placement(
+    cx: &mut Cx<'_>,
+    p: &Path<'_>,
+    vpc: Option<&str>,
+    subnet: Option<&str>,
+) -> Option<ipnet::Ipv4Net> {
     let vpc_known = match vpc {
         Some(v) if !cx.decl.vpcs.contains_key(v) => {
             cx.probs.add(&p.field("vpc"), format!("unknown VPC {v:?}"));
@@ -47,12 +58,19 @@ fn placement(cx: &mut Cx<'_>, p: &Path<'_>, vpc: Option<&str>, subnet: Option<&s
     let s = subnet?;
     match cx.decl.subnets.get(s).copied() {
         None => {
-            cx.probs.add(&p.field("subnet"), format!("unknown subnet {s:?}"));
+            cx.probs
+                .add(&p.field("subnet"), format!("unknown subnet {s:?}"));
             None
         }
         Some((owner, cidr)) => {
             if vpc_known && Some(owner) != vpc {
-                cx.probs.add(&p.field("subnet"), format!("subnet {s:?} belongs to {owner}, not {}", vpc.unwrap_or("?")));
+                cx.probs.add(
+                    &p.field("subnet"),
+                    format!(
+                        "subnet {s:?} belongs to {owner}, not {}",
+                        vpc.unwrap_or("?")
+                    ),
+                );
             }
             cidr
         }
@@ -61,16 +79,27 @@ fn placement(cx: &mut Cx<'_>, p: &Path<'_>, vpc: Option<&str>, subnet: Option<&s
 
 fn sg_refs<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>) -> Vec<String> {
     let wp = p.field("securityGroups");
-    let vals: Vec<&str> = el.children_named("securityGroups").flat_map(|w| cx.values(w, &wp)).collect();
+    let vals: Vec<&str> = el
+        .children_named("securityGroups")
+        .flat_map(|w| cx.values(w, &wp))
+        .collect();
     for (j, sg) in vals.iter().enumerate() {
         if !cx.decl.sgs.contains(sg) {
-            cx.probs.add(&wp.nth("value", j + 1), format!("unknown security group {sg:?}"));
+            cx.probs.add(
+                &wp.nth("value", j + 1),
+                format!("unknown security group {sg:?}"),
+            );
         }
     }
     vals.into_iter().map(str::to_owned).collect()
 }
 
-fn instance<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str>) -> Option<Instance> {
+fn instance<'t>(
+    cx: &mut Cx<'t>,
+    el: &'t Element<'t>,
+    p: &Path<'_>,
+    id: Option<&'t str>,
+) -> Option<Instance> {
     let owner_id = cx.req(el, p, "ownerId", values::account);
     let mac = cx.opt(el, p, "macAddress", values::mac);
     let public_ip = cx.opt(el, p, "publicIp", values::ipv4_nonzero);
@@ -79,8 +108,15 @@ fn instance<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, id: Option<&
     let subnet = cx.need(el, p, "subnet");
     placement(cx, p, vpc, subnet);
     let security_groups = sg_refs(cx, el, p);
-    if security_groups.is_empty() && !el.children_named("securityGroups").any(|w| w.children_named("value").next().is_some()) {
-        cx.probs.add(&p.field("securityGroups"), "needs at least one security group (eucanetd rejects the whole view otherwise)");
+    if security_groups.is_empty()
+        && !el
+            .children_named("securityGroups")
+            .any(|w| w.children_named("value").next().is_some())
+    {
+        cx.probs.add(
+            &p.field("securityGroups"),
+            "needs at least one security group (eucanetd rejects the whole view otherwise)",
+        );
     }
 
     let wp = p.field("networkInterfaces");
@@ -88,10 +124,13 @@ fn instance<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, id: Option<&
     let mut ok = true;
     let mut indexes = HashSet::new();
     let mut primary = None;
-    let all: Vec<&Element<'_>> =
-        el.children_named("networkInterfaces").flat_map(|w| w.children_named("networkInterface")).collect();
+    let all: Vec<&Element<'_>> = el
+        .children_named("networkInterfaces")
+        .flat_map(|w| w.children_named("networkInterface"))
+        .collect();
     if all.is_empty() {
-        cx.probs.add(&wp, "needs at least one attached network interface");
+        cx.probs
+            .add(&wp, "needs at least one attached network interface");
     }
     for (j, e) in all.iter().enumerate() {
         let (eid, key) = Cx::key(e, j + 1);
@@ -100,7 +139,13 @@ fn instance<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, id: Option<&
         match eni {
             Some(eni) => {
                 if !indexes.insert(eni.device_index) {
-                    cx.probs.add(&ep.field("deviceIndex"), format!("device index {} is used twice in this instance", eni.device_index));
+                    cx.probs.add(
+                        &ep.field("deviceIndex"),
+                        format!(
+                            "device index {} is used twice in this instance",
+                            eni.device_index
+                        ),
+                    );
                 }
                 if eni.device_index == 0 && primary.is_none() {
                     primary = Some(enis.len());
@@ -111,20 +156,56 @@ fn instance<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, id: Option<&
         }
     }
     if ok && !all.is_empty() && primary.is_none() {
-        cx.probs.add(&wp, "has no network interface with deviceIndex 0 (the primary)");
+        cx.probs.add(
+            &wp,
+            "has no network interface with deviceIndex 0 (the primary)",
+        );
     }
-    if let (Some(k), Ok(mac), Ok(public_ip), Some(private_ip)) = (primary, mac, public_ip, private_ip) {
+    if let (Some(k), Ok(mac), Ok(public_ip), Some(private_ip)) =
+        (primary, mac, public_ip, private_ip)
+    {
         let e = &enis[k];
         let pairs: [(&str, bool, String, String); 5] = [
-            ("macAddress", mac == Some(e.mac), opt(mac), e.mac.to_string()),
-            ("publicIp", public_ip == e.public_ip, opt(public_ip), opt(e.public_ip)),
-            ("privateIp", private_ip == e.private_ip, private_ip.to_string(), e.private_ip.to_string()),
-            ("vpc", vpc == Some(e.vpc.as_str()), vpc.unwrap_or("").to_owned(), e.vpc.clone()),
-            ("subnet", subnet == Some(e.subnet.as_str()), subnet.unwrap_or("").to_owned(), e.subnet.clone()),
+            (
+                "macAddress",
+                mac == Some(e.mac),
+                opt(mac),
+                e.mac.to_string(),
+            ),
+            (
+                "publicIp",
+                public_ip == e.public_ip,
+                opt(public_ip),
+                opt(e.public_ip),
+            ),
+            (
+                "privateIp",
+                private_ip == e.private_ip,
+                private_ip.to_string(),
+                e.private_ip.to_string(),
+            ),
+            (
+                "vpc",
+                vpc == Some(e.vpc.as_str()),
+                vpc.unwrap_or("").to_owned(),
+                e.vpc.clone(),
+            ),
+            (
+                "subnet",
+                subnet == Some(e.subnet.as_str()),
+                subnet.unwrap_or("").to_owned(),
+                e.subnet.clone(),
+            ),
         ];
         for (name, same, mine, theirs) in pairs {
             if !same && (name != "vpc" || vpc.is_some()) && (name != "subnet" || subnet.is_some()) {
-                cx.probs.add(&p.field(name), format!("{mine:?} differs from {theirs:?} of its primary interface {}", e.id));
+                cx.probs.add(
+                    &p.field(name),
+                    format!(
+                        "{mine:?} differs from {theirs:?} of its primary interface {}",
+                        e.id
+                    ),
+                );
             }
         }
     }
@@ -148,10 +229,20 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "(none)".into())
 }
 
-fn eni<'t>(cx: &mut Cx<'t>, e: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str>, instance_vpc: Option<&str>) -> Option<NetworkInterface> {
+fn eni<'t>(
+    cx: &mut Cx<'t>,
+    e: &'t Element<'t>,
+    p: &Path<'_>,
+    id: Option<&'t str>,
+    instance_vpc: Option<&str>,
+) -> Option<NetworkInterface> {
     let owner_id = cx.req(e, p, "ownerId", values::account);
-    let device_index = cx.req(e, p, "deviceIndex", |s| values::int(s, 0, u32::MAX.into()).map(|n| n as u32));
-    let attachment_id = cx.req(e, p, "attachmentId", |s| values::id(Kind::EniAttach, s).map(|()| s.to_owned()));
+    let device_index = cx.req(e, p, "deviceIndex", |s| {
+        values::int(s, 0, u32::MAX.into()).map(|n| n as u32)
+    });
+    let attachment_id = cx.req(e, p, "attachmentId", |s| {
+        values::id(Kind::EniAttach, s).map(|()| s.to_owned())
+    });
     let mac: Option<MacAddr> = cx.req(e, p, "macAddress", values::mac);
     let private_ip: Option<Ipv4Addr> = cx.req(e, p, "privateIp", values::ipv4_nonzero);
     let public_ip = cx.opt(e, p, "publicIp", values::ipv4_nonzero);
@@ -162,14 +253,20 @@ fn eni<'t>(cx: &mut Cx<'t>, e: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str
     let vpc = cx.need(e, p, "vpc");
     if let (Some(v), Some(iv)) = (vpc, instance_vpc) {
         if v != iv && cx.decl.vpcs.contains_key(v) {
-            cx.probs.add(&p.field("vpc"), format!("{v:?} is not the instance's VPC {iv:?}"));
+            cx.probs.add(
+                &p.field("vpc"),
+                format!("{v:?} is not the instance's VPC {iv:?}"),
+            );
         }
     }
     let subnet = cx.need(e, p, "subnet");
     let cidr = placement(cx, p, vpc, subnet);
     if let (Some(c), Some(ip), Some(s)) = (cidr, private_ip, subnet) {
         if !c.contains(&ip) {
-            cx.probs.add(&p.field("privateIp"), format!("{ip} is not inside subnet {s} ({c})"));
+            cx.probs.add(
+                &p.field("privateIp"),
+                format!("{ip} is not inside subnet {s} ({c})"),
+            );
         }
     }
     if let (Some(v), Some(ip), Some(eid)) = (vpc, private_ip, id) {

@@ -41,9 +41,12 @@ pub(crate) fn convert(root: &Element<'_>) -> Result<Gni, Vec<Problem>> {
     let vpcs = section(&mut cx, root, "vpcs").map(|el| vpcs::vpcs(&mut cx, el));
     let instances = section(&mut cx, root, "instances").map(|el| instances::instances(&mut cx, el));
     instances::check_node_placement(&mut cx, root);
-    let dopts = section(&mut cx, root, "dhcpOptionSets").map(|el| groups::dhcp_option_sets(&mut cx, el));
-    let igws = section(&mut cx, root, "internetGateways").map(|el| groups::internet_gateways(&mut cx, el));
-    let sgs = section(&mut cx, root, "securityGroups").map(|el| groups::security_groups(&mut cx, el));
+    let dopts =
+        section(&mut cx, root, "dhcpOptionSets").map(|el| groups::dhcp_option_sets(&mut cx, el));
+    let igws =
+        section(&mut cx, root, "internetGateways").map(|el| groups::internet_gateways(&mut cx, el));
+    let sgs =
+        section(&mut cx, root, "securityGroups").map(|el| groups::security_groups(&mut cx, el));
     cx.check_public_ips();
 
     match (version, config) {
@@ -63,12 +66,19 @@ pub(crate) fn convert(root: &Element<'_>) -> Result<Gni, Vec<Problem>> {
 
 /// The single top-level section `name`, if present. A repeated section is an error: eucanetd
 /// would silently take the last one.
-fn section<'t>(cx: &mut Cx<'t>, root: &'t Element<'_>, name: &'static str) -> Option<&'t Element<'t>> {
+fn section<'t>(
+    cx: &mut Cx<'t>,
+    root: &'t Element<'_>,
+    name: &'static str,
+) -> Option<&'t Element<'t>> {
     let mut found = root.children_named(name);
     let first = found.next();
     let extra = found.count();
     if extra > 0 {
-        cx.probs.add(&Path::root(name), format!("appears {} times; exactly one is allowed", extra + 1));
+        cx.probs.add(
+            &Path::root(name),
+            format!("appears {} times; exactly one is allowed", extra + 1),
+        );
     }
     first.map(shorten)
 }
@@ -88,16 +98,26 @@ fn root_attrs(cx: &mut Cx<'_>, root: &Element<'_>) -> (Option<String>, Option<Ap
             None
         }
     };
-    let applied_version = root.attr("applied-version").map(|v| cx.check(&Path::root("@applied-version"), values::version(v)));
-    let applied_time = root.attr("applied-time").map(|v| cx.check(&Path::root("@applied-time"), values::timestamp(v)));
+    let applied_version = root
+        .attr("applied-version")
+        .map(|v| cx.check(&Path::root("@applied-version"), values::version(v)));
+    let applied_time = root
+        .attr("applied-time")
+        .map(|v| cx.check(&Path::root("@applied-time"), values::timestamp(v)));
     let applied = match (applied_version, applied_time) {
         (Some(Some(version)), Some(Some(time))) => Some(Applied { version, time }),
         (None, Some(_)) => {
-            cx.probs.add(&Path::root("@applied-time"), "present without @applied-version");
+            cx.probs.add(
+                &Path::root("@applied-time"),
+                "present without @applied-version",
+            );
             None
         }
         (Some(_), None) => {
-            cx.probs.add(&Path::root("@applied-version"), "present without @applied-time");
+            cx.probs.add(
+                &Path::root("@applied-version"),
+                "present without @applied-time",
+            );
             None
         }
         _ => None,
@@ -127,7 +147,12 @@ impl<'t> Cx<'t> {
 
     /// The text of child element `name`, absent if missing or empty. A repeated element is
     /// reported: eucanetd would take the last one, silently.
-    pub(crate) fn leaf(&mut self, el: &'t Element<'t>, path: &Path<'_>, name: &str) -> Option<&'t str> {
+    pub(crate) fn leaf(
+        &mut self,
+        el: &'t Element<'t>,
+        path: &Path<'_>,
+        name: &str,
+    ) -> Option<&'t str> {
         let mut found = None;
         let mut count = 0;
         for child in el.children.iter().filter(|c| c.name == name) {
@@ -137,13 +162,21 @@ impl<'t> Cx<'t> {
             }
         }
         if count > 1 {
-            self.probs.add(&path.field(name), format!("appears {count} times; at most one is allowed"));
+            self.probs.add(
+                &path.field(name),
+                format!("appears {count} times; at most one is allowed"),
+            );
         }
         found
     }
 
     /// A required child's text; "missing" is reported when absent or empty.
-    pub(crate) fn need(&mut self, el: &'t Element<'t>, path: &Path<'_>, name: &str) -> Option<&'t str> {
+    pub(crate) fn need(
+        &mut self,
+        el: &'t Element<'t>,
+        path: &Path<'_>,
+        name: &str,
+    ) -> Option<&'t str> {
         let v = self.leaf(el, path, name);
         if v.is_none() {
             self.probs.add(&path.field(name), "missing");
@@ -173,7 +206,10 @@ impl<'t> Cx<'t> {
     ) -> Result<Option<T>, ()> {
         match self.leaf(el, path, name) {
             None => Ok(None),
-            Some(raw) => self.check(&path.field(name), parse(raw)).map(Some).ok_or(()),
+            Some(raw) => self
+                .check(&path.field(name), parse(raw))
+                .map(Some)
+                .ok_or(()),
         }
     }
 
@@ -195,7 +231,11 @@ impl<'t> Cx<'t> {
     }
 
     /// Like [`Cx::key`], for elements named by another attribute (ACL entries: `number`).
-    pub(crate) fn key_attr(el: &'t Element<'t>, attr: &str, pos: usize) -> (Option<&'t str>, Key<'t>) {
+    pub(crate) fn key_attr(
+        el: &'t Element<'t>,
+        attr: &str,
+        pos: usize,
+    ) -> (Option<&'t str>, Key<'t>) {
         let name = el.attr(attr);
         (name, Key::new(name, pos))
     }
@@ -206,10 +246,17 @@ impl<'t> Cx<'t> {
     }
 
     /// Records a private IP in a VPC; two interfaces of one VPC cannot share an address.
-    pub(crate) fn private_ip(&mut self, vpc: &'t str, ip: Ipv4Addr, owner: &'t str, path: &Path<'_>) {
+    pub(crate) fn private_ip(
+        &mut self,
+        vpc: &'t str,
+        ip: Ipv4Addr,
+        owner: &'t str,
+        path: &Path<'_>,
+    ) {
         if let Some(other) = self.private_ips.insert((vpc, ip), owner) {
             if other != owner {
-                self.probs.add(path, format!("{ip} is also used by {other} in {vpc}"));
+                self.probs
+                    .add(path, format!("{ip} is also used by {other} in {vpc}"));
             }
         }
     }
@@ -221,7 +268,10 @@ impl<'t> Cx<'t> {
         for (i, (ip, path)) in self.public_ips.iter().enumerate() {
             if let Some(&first) = seen.get(ip) {
                 let other = &self.public_ips[first].1;
-                new.push(Problem { path: path.clone(), message: format!("{ip} is also assigned at {other}") });
+                new.push(Problem {
+                    path: path.clone(),
+                    message: format!("{ip} is also assigned at {other}"),
+                });
             } else {
                 seen.insert(*ip, i);
             }

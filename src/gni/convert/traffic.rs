@@ -18,15 +18,31 @@ pub(super) struct Names {
     pub(super) icmp_code: &'static str,
 }
 
-pub(super) const ACL: Names =
-    Names { from: "portRangeFrom", to: "portRangeTo", icmp_type: "icmpType", icmp_code: "icmpCode" };
-pub(super) const SG: Names = Names { from: "fromPort", to: "toPort", icmp_type: "icmpType", icmp_code: "icmpCode" };
+pub(super) const ACL: Names = Names {
+    from: "portRangeFrom",
+    to: "portRangeTo",
+    icmp_type: "icmpType",
+    icmp_code: "icmpCode",
+};
+pub(super) const SG: Names = Names {
+    from: "fromPort",
+    to: "toPort",
+    icmp_type: "icmpType",
+    icmp_code: "icmpCode",
+};
 
-pub(super) fn traffic<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, names: &Names) -> Option<Traffic> {
+pub(super) fn traffic<'t>(
+    cx: &mut Cx<'t>,
+    el: &'t Element<'t>,
+    p: &Path<'_>,
+    names: &Names,
+) -> Option<Traffic> {
     let protocol = cx.req(el, p, "protocol", |s| {
         let n = values::int(s, -1, 255)?;
         if n == 0 {
-            return Err("0 is not a protocol (use -1 for all protocols; eucanetd rejects 0)".into());
+            return Err(
+                "0 is not a protocol (use -1 for all protocols; eucanetd rejects 0)".into(),
+            );
         }
         Ok(n)
     });
@@ -45,10 +61,16 @@ pub(super) fn traffic<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, na
         (names.icmp_code, icmp_code != Ok(None), uses_icmp, "1"),
     ] {
         if present && !wanted {
-            cx.probs.add(&p.field(name), format!("not allowed for protocol {protocol} (only for protocol {kind})"));
+            cx.probs.add(
+                &p.field(name),
+                format!("not allowed for protocol {protocol} (only for protocol {kind})"),
+            );
             ok = false;
         } else if !present && wanted {
-            cx.probs.add(&p.field(name), format!("missing (required for protocol {protocol})"));
+            cx.probs.add(
+                &p.field(name),
+                format!("missing (required for protocol {protocol})"),
+            );
             ok = false;
         }
     }
@@ -58,15 +80,28 @@ pub(super) fn traffic<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, p: &Path<'_>, na
     let wildcard = |n: i64| u8::try_from(n).ok();
     match protocol {
         -1 => Some(Traffic::All),
-        1 => Some(Traffic::Icmp { icmp_type: wildcard(icmp_type.ok()??), code: wildcard(icmp_code.ok()??) }),
+        1 => Some(Traffic::Icmp {
+            icmp_type: wildcard(icmp_type.ok()??),
+            code: wildcard(icmp_code.ok()??),
+        }),
         6 | 17 => {
             let (from, to) = (from.ok()?? as u16, to.ok()?? as u16);
             if from > to {
-                cx.probs.add(&p.field(names.to), format!("port range {from}-{to} is empty ({} > {})", names.from, names.to));
+                cx.probs.add(
+                    &p.field(names.to),
+                    format!(
+                        "port range {from}-{to} is empty ({} > {})",
+                        names.from, names.to
+                    ),
+                );
                 return None;
             }
             let range = PortRange { from, to };
-            Some(if protocol == 6 { Traffic::Tcp(range) } else { Traffic::Udp(range) })
+            Some(if protocol == 6 {
+                Traffic::Tcp(range)
+            } else {
+                Traffic::Udp(range)
+            })
         }
         n => u8::try_from(n).ok().map(Traffic::Other),
     }

@@ -5,7 +5,9 @@ use ipnet::Ipv4Net;
 use super::traffic::{self, ACL};
 use super::Cx;
 use crate::gni::dom::Element;
-use crate::gni::model::{AclAction, AclEntry, NatGateway, NetworkAcl, Route, RouteTable, RouteTarget, Subnet, Vpc};
+use crate::gni::model::{
+    AclAction, AclEntry, NatGateway, NetworkAcl, Route, RouteTable, RouteTarget, Subnet, Vpc,
+};
 use crate::gni::problem::{Key, Path};
 use crate::gni::values;
 
@@ -25,8 +27,14 @@ pub(super) fn vpcs<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Vec<Vpc> {
 }
 
 /// Items of wrapper `wrapper`/`item`, with their id (if any) and path key.
-fn items<'t>(el: &'t Element<'t>, wrapper: &'static str, item: &'static str) -> impl Iterator<Item = (usize, &'t Element<'t>)> {
-    el.children_named(wrapper).flat_map(move |w| w.children_named(item)).enumerate()
+fn items<'t>(
+    el: &'t Element<'t>,
+    wrapper: &'static str,
+    item: &'static str,
+) -> impl Iterator<Item = (usize, &'t Element<'t>)> {
+    el.children_named(wrapper)
+        .flat_map(move |w| w.children_named(item))
+        .enumerate()
 }
 
 fn vpc<'t>(cx: &mut Cx<'t>, v: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str>) -> Option<Vpc> {
@@ -35,14 +43,23 @@ fn vpc<'t>(cx: &mut Cx<'t>, v: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str
     let dhcp_option_set = cx.leaf(v, p, "dhcpOptionSet");
     if let Some(d) = dhcp_option_set {
         if !cx.decl.dopts.contains(d) {
-            cx.probs.add(&p.field("dhcpOptionSet"), format!("unknown DHCP option set {d:?}"));
+            cx.probs.add(
+                &p.field("dhcpOptionSet"),
+                format!("unknown DHCP option set {d:?}"),
+            );
         }
     }
     let ip = p.field("internetGateways");
-    let igws: Vec<&str> = v.children_named("internetGateways").flat_map(|w| cx.values(w, &ip)).collect();
+    let igws: Vec<&str> = v
+        .children_named("internetGateways")
+        .flat_map(|w| cx.values(w, &ip))
+        .collect();
     for (j, igw) in igws.iter().enumerate() {
         if !cx.decl.igws.contains(igw) {
-            cx.probs.add(&ip.nth("value", j + 1), format!("unknown internet gateway {igw:?}"));
+            cx.probs.add(
+                &ip.nth("value", j + 1),
+                format!("unknown internet gateway {igw:?}"),
+            );
         }
     }
 
@@ -115,22 +132,42 @@ fn subnet<'t>(
     let cidr = cx.req(s, p, "cidr", values::network_cidr);
     if let (Some(c), Some(vc)) = (cidr, vpc_cidr) {
         if !vc.contains(&c) {
-            cx.probs.add(&p.field("cidr"), format!("{c} is not inside the VPC CIDR {vc}"));
+            cx.probs.add(
+                &p.field("cidr"),
+                format!("{c} is not inside the VPC CIDR {vc}"),
+            );
         }
     }
     let cluster = cx.need(s, p, "cluster");
     if let Some(c) = cluster {
         if !cx.decl.clusters.contains(c) {
-            cx.probs.add(&p.field("cluster"), format!("unknown cluster {c:?} (not in configuration/clusters)"));
+            cx.probs.add(
+                &p.field("cluster"),
+                format!("unknown cluster {c:?} (not in configuration/clusters)"),
+            );
         }
     }
     let acl = cx.leaf(s, p, "networkAcl");
     if let Some(a) = acl {
-        same_vpc(cx, &p.field("networkAcl"), cx.decl.acls.get(a).copied(), a, vpc, "network ACL");
+        same_vpc(
+            cx,
+            &p.field("networkAcl"),
+            cx.decl.acls.get(a).copied(),
+            a,
+            vpc,
+            "network ACL",
+        );
     }
     let rtb = cx.need(s, p, "routeTable");
     if let Some(r) = rtb {
-        same_vpc(cx, &p.field("routeTable"), cx.decl.route_tables.get(r).copied(), r, vpc, "route table");
+        same_vpc(
+            cx,
+            &p.field("routeTable"),
+            cx.decl.route_tables.get(r).copied(),
+            r,
+            vpc,
+            "route table",
+        );
     }
     Some(Subnet {
         id: id?.to_owned(),
@@ -143,10 +180,19 @@ fn subnet<'t>(
 }
 
 /// Reports a reference to an unknown item, or to one of another VPC.
-fn same_vpc(cx: &mut Cx<'_>, p: &Path<'_>, owner: Option<&str>, id: &str, vpc: Option<&str>, noun: &str) {
+fn same_vpc(
+    cx: &mut Cx<'_>,
+    p: &Path<'_>,
+    owner: Option<&str>,
+    id: &str,
+    vpc: Option<&str>,
+    noun: &str,
+) {
     match (owner, vpc) {
         (None, _) => cx.probs.add(p, format!("unknown {noun} {id:?}")),
-        (Some(o), Some(v)) if o != v => cx.probs.add(p, format!("{noun} {id:?} belongs to {o}, not {v}")),
+        (Some(o), Some(v)) if o != v => cx
+            .probs
+            .add(p, format!("{noun} {id:?} belongs to {o}, not {v}")),
         _ => {}
     }
 }
@@ -161,7 +207,10 @@ fn check_overlaps(cx: &mut Cx<'_>, p: &Path<'_>, subnets: &[Subnet]) {
         if let Some(w) = widest {
             if w.cidr.contains(&s.cidr.network()) {
                 let sp = p.keyed("subnet", Key::Id(&s.id));
-                cx.probs.add(&sp.field("cidr"), format!("{} overlaps {} of {}", s.cidr, w.cidr, w.id));
+                cx.probs.add(
+                    &sp.field("cidr"),
+                    format!("{} overlaps {} of {}", s.cidr, w.cidr, w.id),
+                );
             }
         }
         if widest.map_or(true, |w| s.cidr.broadcast() > w.cidr.broadcast()) {
@@ -170,14 +219,29 @@ fn check_overlaps(cx: &mut Cx<'_>, p: &Path<'_>, subnets: &[Subnet]) {
     }
 }
 
-fn network_acl<'t>(cx: &mut Cx<'t>, a: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str>) -> Option<NetworkAcl> {
+fn network_acl<'t>(
+    cx: &mut Cx<'t>,
+    a: &'t Element<'t>,
+    p: &Path<'_>,
+    id: Option<&'t str>,
+) -> Option<NetworkAcl> {
     let owner_id = cx.req(a, p, "ownerId", values::account);
     let ingress = entries(cx, a, p, "ingressEntries");
     let egress = entries(cx, a, p, "egressEntries");
-    Some(NetworkAcl { id: id?.to_owned(), owner_id: owner_id?, ingress: ingress?, egress: egress? })
+    Some(NetworkAcl {
+        id: id?.to_owned(),
+        owner_id: owner_id?,
+        ingress: ingress?,
+        egress: egress?,
+    })
 }
 
-fn entries<'t>(cx: &mut Cx<'t>, a: &'t Element<'t>, p: &Path<'_>, wrapper: &'static str) -> Option<Vec<AclEntry>> {
+fn entries<'t>(
+    cx: &mut Cx<'t>,
+    a: &'t Element<'t>,
+    p: &Path<'_>,
+    wrapper: &'static str,
+) -> Option<Vec<AclEntry>> {
     let wp = p.field(wrapper);
     let mut out = Vec::new();
     let mut ok = true;
@@ -194,9 +258,13 @@ fn entries<'t>(cx: &mut Cx<'t>, a: &'t Element<'t>, p: &Path<'_>, wrapper: &'sta
         };
         if let (Some(n), Some(prev)) = (number, last) {
             if n == prev {
-                cx.probs.add(&ep.field("@number"), format!("duplicate rule number {n}"));
+                cx.probs
+                    .add(&ep.field("@number"), format!("duplicate rule number {n}"));
             } else if n < prev {
-                cx.probs.add(&ep.field("@number"), format!("rule {n} follows rule {prev}; entries must be sorted by number"));
+                cx.probs.add(
+                    &ep.field("@number"),
+                    format!("rule {n} follows rule {prev}; entries must be sorted by number"),
+                );
             }
         }
         if number.is_some() {
@@ -211,7 +279,12 @@ fn entries<'t>(cx: &mut Cx<'t>, a: &'t Element<'t>, p: &Path<'_>, wrapper: &'sta
         let traffic = traffic::traffic(cx, e, &ep, &ACL);
         match (number, action, cidr, traffic) {
             (Some(n), Some(action), Some(cidr), Some(traffic)) => {
-                out.push(AclEntry { number: n as u16, action, cidr, traffic });
+                out.push(AclEntry {
+                    number: n as u16,
+                    action,
+                    cidr,
+                    traffic,
+                });
             }
             _ => ok = false,
         }
@@ -241,38 +314,68 @@ fn route_table<'t>(
             .collect();
         let target = match targets.as_slice() {
             [] => {
-                cx.probs.add(&rp, "has no target (gatewayId, networkInterfaceId or natGatewayId)");
+                cx.probs.add(
+                    &rp,
+                    "has no target (gatewayId, networkInterfaceId or natGatewayId)",
+                );
                 None
             }
             [(name, value)] => target(cx, &rp.field(name), name, value, vpc, igws),
             many => {
                 let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
-                cx.probs.add(&rp, format!("has {} targets ({}); exactly one is allowed", many.len(), names.join(", ")));
+                cx.probs.add(
+                    &rp,
+                    format!(
+                        "has {} targets ({}); exactly one is allowed",
+                        many.len(),
+                        names.join(", ")
+                    ),
+                );
                 None
             }
         };
         if let (Some(RouteTarget::Local), Some(d), Some(vc)) = (&target, dest, vpc_cidr) {
             if d != vc {
-                cx.probs.add(&rp.field("destinationCidr"), format!("{d} is not the VPC CIDR {vc}, so it cannot be a local route"));
+                cx.probs.add(
+                    &rp.field("destinationCidr"),
+                    format!("{d} is not the VPC CIDR {vc}, so it cannot be a local route"),
+                );
             }
         }
         match (dest, target) {
-            (Some(destination), Some(target)) => routes.push(Route { destination, target }),
+            (Some(destination), Some(target)) => routes.push(Route {
+                destination,
+                target,
+            }),
             _ => ok = false,
         }
     }
     if !ok {
         return None;
     }
-    Some(RouteTable { id: id?.to_owned(), owner_id: owner_id?, routes })
+    Some(RouteTable {
+        id: id?.to_owned(),
+        owner_id: owner_id?,
+        routes,
+    })
 }
 
-fn target(cx: &mut Cx<'_>, p: &Path<'_>, name: &str, value: &str, vpc: Option<&str>, igws: &[&str]) -> Option<RouteTarget> {
+fn target(
+    cx: &mut Cx<'_>,
+    p: &Path<'_>,
+    name: &str,
+    value: &str,
+    vpc: Option<&str>,
+    igws: &[&str],
+) -> Option<RouteTarget> {
     match name {
         "gatewayId" if value == "local" => Some(RouteTarget::Local),
         "gatewayId" => {
             if values::id(values::Kind::Igw, value).is_err() {
-                cx.probs.add(p, format!("{value:?} is neither \"local\" nor an internet gateway id"));
+                cx.probs.add(
+                    p,
+                    format!("{value:?} is neither \"local\" nor an internet gateway id"),
+                );
                 return None;
             }
             if !igws.contains(&value) {
@@ -283,10 +386,16 @@ fn target(cx: &mut Cx<'_>, p: &Path<'_>, name: &str, value: &str, vpc: Option<&s
         }
         "networkInterfaceId" => {
             match cx.decl.enis.get(value) {
-                None => cx.probs.add(p, format!("unknown network interface {value:?} (not attached to any instance)")),
+                None => cx.probs.add(
+                    p,
+                    format!("unknown network interface {value:?} (not attached to any instance)"),
+                ),
                 Some(eni_vpc) if vpc.is_some() && *eni_vpc != vpc => {
                     let other = eni_vpc.unwrap_or("no VPC");
-                    cx.probs.add(p, format!("network interface {value:?} is in {other}, not in this VPC"));
+                    cx.probs.add(
+                        p,
+                        format!("network interface {value:?} is in {other}, not in this VPC"),
+                    );
                 }
                 Some(_) => return Some(RouteTarget::NetworkInterface(value.to_owned())),
             }
@@ -303,7 +412,13 @@ fn target(cx: &mut Cx<'_>, p: &Path<'_>, name: &str, value: &str, vpc: Option<&s
     }
 }
 
-fn nat_gateway<'t>(cx: &mut Cx<'t>, n: &'t Element<'t>, p: &Path<'_>, id: Option<&'t str>, vpc: Option<&'t str>) -> Option<NatGateway> {
+fn nat_gateway<'t>(
+    cx: &mut Cx<'t>,
+    n: &'t Element<'t>,
+    p: &Path<'_>,
+    id: Option<&'t str>,
+    vpc: Option<&'t str>,
+) -> Option<NatGateway> {
     let owner_id = cx.req(n, p, "ownerId", values::account);
     let mac = cx.opt(n, p, "macAddress", values::mac);
     let public_ip = cx.opt(n, p, "publicIp", values::ipv4_nonzero);
@@ -314,7 +429,10 @@ fn nat_gateway<'t>(cx: &mut Cx<'t>, n: &'t Element<'t>, p: &Path<'_>, id: Option
     let nat_vpc = cx.need(n, p, "vpc");
     if let (Some(nv), Some(v)) = (nat_vpc, vpc) {
         if nv != v {
-            cx.probs.add(&p.field("vpc"), format!("{nv:?} is not the enclosing VPC {v}"));
+            cx.probs.add(
+                &p.field("vpc"),
+                format!("{nv:?} is not the enclosing VPC {v}"),
+            );
         }
     }
     if let (Some(v), Some(ip), Some(nid)) = (vpc, private_ip, id) {
@@ -323,10 +441,20 @@ fn nat_gateway<'t>(cx: &mut Cx<'t>, n: &'t Element<'t>, p: &Path<'_>, id: Option
     let subnet = cx.need(n, p, "subnet");
     if let Some(s) = subnet {
         let owner = cx.decl.subnets.get(s).copied();
-        same_vpc(cx, &p.field("subnet"), owner.map(|(v, _)| v), s, vpc, "subnet");
+        same_vpc(
+            cx,
+            &p.field("subnet"),
+            owner.map(|(v, _)| v),
+            s,
+            vpc,
+            "subnet",
+        );
         if let (Some((_, Some(c))), Some(ip)) = (owner, private_ip) {
             if !c.contains(&ip) {
-                cx.probs.add(&p.field("privateIp"), format!("{ip} is not inside subnet {s} ({c})"));
+                cx.probs.add(
+                    &p.field("privateIp"),
+                    format!("{ip} is not inside subnet {s} ({c})"),
+                );
             }
         }
     }

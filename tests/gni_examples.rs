@@ -20,7 +20,13 @@ fn problems(name: &str) -> Vec<String> {
 
 #[test]
 fn debug_print() {
-    for n in ["minimal.xml", "full.xml", "invalid-truncated.xml", "invalid-malformed-cidr.xml", "invalid-missing-vpc.xml"] {
+    for n in [
+        "minimal.xml",
+        "full.xml",
+        "invalid-truncated.xml",
+        "invalid-malformed-cidr.xml",
+        "invalid-missing-vpc.xml",
+    ] {
         match load(n) {
             Ok(g) => println!("{n}: {}", g.summary()),
             Err(e) => println!("{n}: {:#?}", e.lines()),

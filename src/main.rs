@@ -17,7 +17,6 @@ struct Cli {
 enum Command {
     /// Run the MidoNet v5 REST API emulator.
     Sim(vpcmido::cli::sim::SimArgs),
-    /// Plan or apply the host plumbing of the metadata path (namespaces, veths, routes).
     Host(vpcmido::cli::host::HostArgs),
 }
 

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 
 /// Create, check or remove the host plumbing of the MidoNet metadata design.
 ///
-/// Converges the host running vpcmido to the view: veth eucamd_mido<->eucamd_host with
+/// Converges the host running vpcmido to the view: veth pair eucamd_mido/eucamd_host with
 /// 169.254.169.254/29 and 169.254.169.253/32 and the route 255.0.0.0/8 via 169.254.169.249;
-/// a namespace vpc-<id> per VPC; per subnet the veth vn0_<subnet8><->vn1_<subnet8>, vn1_ in the
+/// a namespace vpc-ID per VPC; per subnet the veth pair vn0_SUBNET8/vn1_SUBNET8, vn1_ in the
 /// VPC namespace with the subnet's .3 address. Objects of VPCs no longer in the view are
 /// removed. Only names ours under the prefix are ever touched. Prints one `ip` command line per
-/// operation. Needs root (CAP_NET_ADMIN) unless --dry-run finds nothing to read.
+/// operation. Applying needs root (CAP_NET_ADMIN); --dry-run only reads (reading inside
+/// namespaces needs root too). Exit status: 0 converged, 1 failed or blocked by a foreign
+/// object (reported as `conflict:`), 2 bad input.
 #[derive(Args, Debug)]
 pub struct HostArgs {
     /// The global network view (global_network_info.xml).

@@ -4,7 +4,7 @@
 //! on each subnet bridge's meta port).
 //!
 //! Same shape as the MidoNet side: a pure desired state ([`desired`], [`desired_core`],
-//! [`desired_vpc`]), the observed state read back from the kernel ([`observe`]), a pure diff
+//! [`desired_vpc`]), the observed state read back from the kernel ([`observe()`]), a pure diff
 //! ([`plan`]) into [`HostOp`]s, and an idempotent executor ([`apply`], [`converge`],
 //! [`cleanup_all`]).
 //!

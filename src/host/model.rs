@@ -1,5 +1,5 @@
 //! The host objects vpcmido owns, as plain data: the desired state built from a view (pure) and
-//! the observed state read back from the kernel (filled by [`super::observe`]).
+//! the observed state read back from the kernel (filled by [`super::observe()`]).
 //!
 //! The MidoNet-MD design (spec vpc-to-midonet.md §4.1 step 7, §4.3):
 //! - veth `eucamd_mido` ↔ `eucamd_host`; `eucamd_host` carries 169.254.169.254/29 and

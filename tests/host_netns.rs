@@ -27,6 +27,8 @@ fn up(addrs: &[&str]) -> (bool, Vec<String>) {
     (true, addrs.iter().map(|s| s.to_string()).collect())
 }
 
+/// The only test that puts 169.254.169.254 and 255.0.0.0/8 in the host namespace (the others
+/// use the `eucamd` namespace), so that tests running in parallel never contend for them.
 #[test]
 fn minimal_view_in_the_host_namespace() {
     if !root_or_skip("minimal_view_in_the_host_namespace") {
@@ -212,4 +214,63 @@ fn dry_run_changes_nothing() {
     assert_eq!(plan.ops.len(), 38);
     assert_eq!(report, host::ApplyReport::default());
     assert_eq!(names_with_prefix(p.as_str()), Vec::<String>::new());
+}
+
+fn vpcmido(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcmido"))
+        .args(args)
+        .output()
+        .expect("run vpcmido");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn cli_plans_applies_and_cleans_up() {
+    if !root_or_skip("cli_plans_applies_and_cleans_up") {
+        return;
+    }
+    let p = unique_prefix();
+    let _guard = Cleanup::new(&p);
+    let pre = p.as_str();
+    let gni = format!("{}/examples/gni/minimal.xml", env!("CARGO_MANIFEST_DIR"));
+
+    // --md-netns: only one test at a time may hold 169.254.169.254 in the host namespace.
+    let (code, out) = vpcmido(&[
+        "host",
+        "--gni",
+        &gni,
+        "--prefix",
+        pre,
+        "--md-netns",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 13, "{out}");
+    assert_eq!(lines[0], format!("ip netns add {pre}eucamd"));
+    assert_eq!(lines[12], "12 operation(s) planned (dry run)");
+    assert_eq!(names_with_prefix(pre), Vec::<String>::new());
+
+    let (code, out) = vpcmido(&["host", "--gni", &gni, "--prefix", pre, "--md-netns"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("12 operation(s): 12 applied, 0 already done\n"),
+        "{out}"
+    );
+    assert_eq!(names_with_prefix(pre).len(), 4);
+    // Each actor's part of the observed state plans nothing either.
+    let observed = host::observe(&SystemIp::default(), &p).expect("observe");
+    let s = settings(&p, true);
+    let view = example("minimal.xml");
+    let vpc_part = observed.vpc_part(&p, "vpc-0a0b0c0d");
+    assert_eq!(vpc_part.links.len(), 2);
+    assert!(host::plan(&host::desired_vpc(&view.vpcs[0], &s), &vpc_part, &p).is_empty());
+    assert!(host::plan(&host::desired_core(&s), &observed.core_part(&p), &p).is_empty());
+
+    let (code, out) = vpcmido(&["host", "--cleanup", "--prefix", pre]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(names_with_prefix(pre), Vec::<String>::new());
 }

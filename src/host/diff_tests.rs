@@ -293,3 +293,42 @@ fn cleanup_deletes_links_then_namespaces() {
         ]
     );
 }
+
+#[test]
+fn per_actor_parts_plan_only_their_objects() {
+    let s = settings("", false);
+    let a = vpc("vpc-0a0b0c0d", &[("subnet-0a0b0c0d", "10.0.0.0/24")]);
+    let b = vpc("vpc-1a2b3c4d", &[("subnet-2a2b2c2d", "172.16.0.0/20")]);
+    let all = view_state(&s, &[a.clone(), b.clone()]);
+    let mut o = as_observed(&all);
+    // An orphaned host-side end (its namespace is gone): the core part cleans it.
+    o.links.insert(
+        LinkAt::host("vn0_99999999"),
+        ObservedLink {
+            ifindex: 900,
+            peer_ifindex: Some(901),
+            kind: Some("veth".into()),
+            up: true,
+            addrs: Default::default(),
+        },
+    );
+    assert_eq!(
+        o.vpc_ids(&s.prefix).into_iter().collect::<Vec<_>>(),
+        ["vpc-0a0b0c0d", "vpc-1a2b3c4d"]
+    );
+    let pa = o.vpc_part(&s.prefix, "vpc-0a0b0c0d");
+    assert_eq!(pa.links.len(), 2);
+    assert!(plan(&desired_vpc(&a, &s), &pa, &s.prefix).is_empty());
+    // Planning B's part against nothing removes B only.
+    let pb = o.vpc_part(&s.prefix, "vpc-1a2b3c4d");
+    assert_eq!(
+        lines(&plan(&HostState::default(), &pb, &s.prefix)),
+        ["ip link del vn0_2a2b2c2d", "ip netns del vpc-1a2b3c4d"]
+    );
+    let core = o.core_part(&s.prefix);
+    assert_eq!(
+        lines(&plan(&desired_core(&s), &core, &s.prefix)),
+        ["ip link del vn0_99999999"]
+    );
+    assert!(o.vpc_part(&s.prefix, "vpc-2b3c4d5e").links.is_empty());
+}

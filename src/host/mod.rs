@@ -17,6 +17,7 @@ pub mod model;
 pub mod names;
 pub mod observe;
 pub mod ops;
+pub mod scope;
 
 pub use diff::{plan, plan_cleanup, HostPlan};
 pub use exec::{apply, cleanup_all, converge, ApplyReport};

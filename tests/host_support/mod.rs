@@ -3,6 +3,7 @@
 //! with the prefix (and the test's own extra namespaces) even when the test fails, and `ip -json`
 //! readers for assertions.
 #![allow(dead_code)]
+use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use vpcmido::gni::{self, Gni, Limits};
 use vpcmido::host::{self, Prefix, SystemIp};
@@ -13,7 +14,10 @@ pub fn root_or_skip(test: &str) -> bool {
     if unsafe { libc::geteuid() } == 0 {
         return true;
     }
-    eprintln!(
+    // Written to the stderr handle, not with eprintln!: the test harness captures the macros'
+    // output of passing tests, and this notice must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
         "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
          !!! SKIPPED {test}: needs root (network namespaces, veths). CI runs as root.\n\
          !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"

@@ -22,6 +22,7 @@ enum Command {
     Plan(vpcmido::cli::plan::PlanArgs),
     /// Run the MidoNet v5 REST API emulator.
     Sim(vpcmido::cli::sim::SimArgs),
+    Host(vpcmido::cli::host::HostArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,5 +34,6 @@ fn main() -> ExitCode {
         Command::Check(args) => vpcmido::cli::check::run(&args),
         Command::Gen(args) => vpcmido::cli::gen::run(&args),
         Command::Sim(args) => vpcmido::cli::sim::run(args),
+        Command::Host(args) => vpcmido::cli::host::run(args),
     }
 }

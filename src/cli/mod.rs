@@ -5,6 +5,7 @@ pub mod apply;
 pub mod check;
 pub mod flush;
 pub mod gen;
+pub mod host;
 pub mod plan;
 pub mod sim;
 pub mod target;

@@ -1127,3 +1127,340 @@ fn every_problem_is_reported_not_just_the_first() {
     assert_eq!(found[1].path, format!("{ACL_IN}/entry[100]/action"));
     assert_eq!(found[2].path, format!("{SG_IN}/rule[1]/groupId"));
 }
+
+// --- remaining configuration checks
+
+#[test]
+fn mode_must_be_present_and_known() {
+    expect(
+        &minimal_with(&[("<value>VPCMIDO</value>", "<value>MANAGED</value>")]),
+        "configuration/mode",
+        "\"MANAGED\" is not a mode",
+    );
+    let no_mode = (
+        "<property name=\"mode\">\n      <value>VPCMIDO</value>\n    </property>",
+        "",
+    );
+    expect(&minimal_with(&[no_mode]), "configuration/mode", "missing");
+}
+
+#[test]
+fn single_valued_properties_have_one_value() {
+    let xml = minimal_with(&[(
+        "<value>10.20.0.10</value>",
+        "<value>10.20.0.10</value><value>10.20.0.11</value>",
+    )]);
+    expect(
+        &xml,
+        "configuration/enabledCLCIp",
+        "has 2 values; exactly one is allowed",
+    );
+}
+
+#[test]
+fn repeated_properties_are_rejected() {
+    let twice = "<property name=\"enabledCLCIp\"><value>10.20.0.10</value></property><property name=\"instanceDNSDomain\">";
+    expect(
+        &minimal_with(&[("<property name=\"instanceDNSDomain\">", twice)]),
+        "configuration/enabledCLCIp",
+        "appears 2 times",
+    );
+}
+
+#[test]
+fn public_ips_are_addresses_or_ranges() {
+    let xml = minimal_with(&[(
+        "<value>203.0.113.100-203.0.113.120</value>",
+        "<value>203.0.113.120-203.0.113.100</value>",
+    )]);
+    expect(&xml, "configuration/publicIps", "empty range");
+    let xml = minimal_with(&[(
+        "<value>203.0.113.100-203.0.113.120</value>",
+        "<value>203.0.113.0/24</value>",
+    )]);
+    expect(
+        &xml,
+        "configuration/publicIps",
+        "not an IPv4 address or first-last range",
+    );
+}
+
+#[test]
+fn instance_dns_servers_need_a_value() {
+    let xml = minimal_with(&[(
+        "<property name=\"instanceDNSServers\">\n      <value>10.20.0.53</value>\n    </property>",
+        "<property name=\"instanceDNSServers\"/>",
+    )]);
+    expect(
+        &xml,
+        "configuration/instanceDNSServers",
+        "needs at least one value",
+    );
+}
+
+#[test]
+fn bgp_asn_is_1_to_4294967295() {
+    let xml = full_with(&[("<value>64512</value>", "<value>4294967296</value>")]);
+    expect(
+        &xml,
+        "configuration/mido/bgpAsn",
+        "out of range 1..4294967295",
+    );
+}
+
+#[test]
+fn bgp_gateways_advertise_at_least_one_route() {
+    let xml = full_with(&[("<property name=\"bgpAdRoutes\">\n            <value>203.0.113.0/24</value>\n          </property>", "<property name=\"bgpAdRoutes\"/>")]);
+    expect(
+        &xml,
+        "configuration/mido/gateways/gateway[1]/bgpAdRoutes",
+        "needs at least one value",
+    );
+}
+
+#[test]
+fn zero_gateways_are_rejected() {
+    let xml = example("minimal.xml");
+    let start = xml.find("<property name=\"gateways\">").unwrap_or(0);
+    let end = xml
+        .find("</gateway>")
+        .map_or(0, |e| e + "</gateway>\n      </property>".len());
+    expect(
+        &format!("{}{}", &xml[..start], &xml[end..]),
+        "configuration/mido/gateways",
+        "has 0 gateways",
+    );
+}
+
+#[test]
+fn external_device_is_an_interface_name() {
+    let xml = minimal_with(&[(
+        "<value>eth1</value>",
+        "<value>a-very-long-device-name</value>",
+    )]);
+    expect(
+        &xml,
+        &format!("{GW}/externalDevice"),
+        "at most 15 characters",
+    );
+}
+
+#[test]
+fn legacy_gateways_cannot_use_bgp() {
+    let mido = format!("{LEGACY_MIDO}<property name=\"bgpAsn\"><value>64512</value></property>");
+    expect(
+        &minimal_legacy(&mido),
+        GW,
+        "legacy-format gateways cannot use BGP",
+    );
+}
+
+#[test]
+fn cluster_and_node_names_are_present_and_unique() {
+    let xml = example("full.xml").replace("<cluster name=\"az2\">", "<cluster name=\"az1\">");
+    expect(
+        &xml,
+        "configuration/clusters/cluster[az1]/@name",
+        "duplicate cluster name \"az1\"",
+    );
+    let xml =
+        example("full.xml").replace("<node name=\"10.20.2.102\">", "<node name=\"10.20.1.101\">");
+    expect(
+        &xml,
+        "configuration/clusters/cluster[az2]/nodes/node[10.20.1.101]/@name",
+        "listed more than once",
+    );
+    let xml = minimal_with(&[("<node name=\"10.20.1.101\">", "<node>")]);
+    expect(
+        &xml,
+        "configuration/clusters/cluster[az1]/nodes/node[1]/@name",
+        "missing",
+    );
+}
+
+#[test]
+fn cluster_needs_a_nodes_property() {
+    let xml = example("minimal.xml");
+    let start = xml.find("<property name=\"nodes\">").unwrap_or(0);
+    let end = xml
+        .find("</node>")
+        .map_or(0, |e| e + "</node>\n        </property>".len());
+    expect(
+        &format!("{}{}", &xml[..start], &xml[end..]),
+        "configuration/clusters/cluster[az1]/nodes",
+        "missing",
+    );
+}
+
+#[test]
+fn cluster_placeholder_subnet_values_are_addresses() {
+    let xml = minimal_with(&[("<value>255.255.0.0</value>", "<value>/16</value>")]);
+    expect(
+        &xml,
+        "configuration/clusters/cluster[az1]/subnet/netmask",
+        "not an IPv4 address",
+    );
+}
+
+// --- remaining VPC checks
+
+#[test]
+fn acl_entry_needs_number_cidr_and_action() {
+    expect(
+        &minimal_with(&[(ENTRY_100, "<entry>")]),
+        &format!("{ACL_IN}/entry[1]/@number"),
+        "missing",
+    );
+    expect(
+        &minimal_with(&[("<cidr>0.0.0.0/0</cidr>", "")]),
+        &format!("{ACL_IN}/entry[100]/cidr"),
+        "missing",
+    );
+    expect(
+        &minimal_with(&[("<action>allow</action>", "")]),
+        &format!("{ACL_IN}/entry[100]/action"),
+        "missing",
+    );
+}
+
+#[test]
+fn route_needs_a_destination() {
+    expect(
+        &minimal_with(&[("<destinationCidr>10.0.0.0/16</destinationCidr>", "")]),
+        &format!("{ROUTES}/route[1]/destinationCidr"),
+        "missing",
+    );
+}
+
+#[test]
+fn subnet_needs_a_route_table() {
+    expect(
+        &minimal_with(&[("<routeTable>rtb-0a0b0c0d</routeTable>", "")]),
+        &format!("{SUBNET}/routeTable"),
+        "missing",
+    );
+}
+
+// --- remaining instance checks
+
+#[test]
+fn instance_needs_an_attached_eni() {
+    let xml = example("minimal.xml");
+    let start = xml.find("<networkInterfaces>").unwrap_or(0);
+    let end = xml
+        .find("</networkInterfaces>")
+        .map_or(0, |e| e + "</networkInterfaces>".len());
+    let xml = format!("{}<networkInterfaces/>{}", &xml[..start], &xml[end..]);
+    expect(
+        &xml,
+        &format!("{INST}/networkInterfaces"),
+        "needs at least one attached network interface",
+    );
+}
+
+#[test]
+fn eni_vpc_must_exist() {
+    expect(
+        &minimal_with(&[(
+            "<vpc>vpc-0a0b0c0d</vpc>\n          <subnet>",
+            "<vpc>vpc-0f0f0f0f</vpc><subnet>",
+        )]),
+        &format!("{ENI}/vpc"),
+        "unknown VPC \"vpc-0f0f0f0f\"",
+    );
+}
+
+#[test]
+fn device_index_is_a_non_negative_integer() {
+    expect(
+        &minimal_with(&[(
+            "<deviceIndex>0</deviceIndex>",
+            "<deviceIndex>-1</deviceIndex>",
+        )]),
+        &format!("{ENI}/deviceIndex"),
+        "out of range",
+    );
+}
+
+#[test]
+fn attachment_id_has_the_eni_attach_prefix() {
+    expect(
+        &minimal_with(&[(
+            "<attachmentId>eni-attach-0e1f2a3b</attachmentId>",
+            "<attachmentId>eni-0e1f2a3b</attachmentId>",
+        )]),
+        &format!("{ENI}/attachmentId"),
+        "is not an attachment id",
+    );
+}
+
+#[test]
+fn empty_security_group_values_are_rejected() {
+    let xml = minimal_with(&[(
+        "<value>sg-0a0b0c0d</value>\n          </securityGroups>",
+        "<value>sg-0a0b0c0d</value><value></value></securityGroups>",
+    )]);
+    expect(
+        &xml,
+        &format!("{ENI}/securityGroups/value[2]"),
+        "empty value",
+    );
+}
+
+// --- remaining DHCP, IGW and group checks
+
+/// The end of the top-level option set (not the VPC's `<dhcpOptionSet>` reference).
+const DOPT_END: &str = "</dhcpOptionSet>\n  </dhcpOptionSets>";
+
+#[test]
+fn dhcp_options_are_named_once_with_values() {
+    let dup = "<property name=\"domain-name\"><value>x.internal</value></property></dhcpOptionSet></dhcpOptionSets>";
+    expect(
+        &minimal_with(&[(DOPT_END, dup)]),
+        "dhcpOptionSets/dhcpOptionSet[dopt-0a0b0c0d]/property[domain-name]",
+        "appears twice",
+    );
+    let empty = "<property name=\"ntp-servers\"/></dhcpOptionSet></dhcpOptionSets>";
+    expect(
+        &minimal_with(&[(DOPT_END, empty)]),
+        "dhcpOptionSets/dhcpOptionSet[dopt-0a0b0c0d]/property[ntp-servers]",
+        "needs at least one value",
+    );
+    let node_type = "<property name=\"netbios-node-type\"><value>3</value></property></dhcpOptionSet></dhcpOptionSets>";
+    expect(
+        &minimal_with(&[(DOPT_END, node_type)]),
+        "dhcpOptionSets/dhcpOptionSet[dopt-0a0b0c0d]/property[netbios-node-type]",
+        "not a NetBIOS node type",
+    );
+}
+
+#[test]
+fn internet_gateways_need_an_owner() {
+    let xml = full_with(&[(
+        "<internetGateway name=\"igw-1a2b3c4d\">\n      <ownerId>000123456789</ownerId>",
+        "<internetGateway name=\"igw-1a2b3c4d\">",
+    )]);
+    expect(
+        &xml,
+        "internetGateways/internetGateway[igw-1a2b3c4d]/ownerId",
+        "missing",
+    );
+}
+
+#[test]
+fn sg_rule_needs_a_protocol_and_valid_cidr() {
+    expect(
+        &minimal_with(&[("<protocol>-1</protocol>\n          <groupId>", "<groupId>")]),
+        &format!("{SG_IN}/rule[1]/protocol"),
+        "missing",
+    );
+    let egress = "securityGroups/securityGroup[sg-0a0b0c0d]/egressRules/rule[1]/cidr";
+    expect(
+        &minimal_with(&[(
+            "<cidr>0.0.0.0/0</cidr>\n        </rule>",
+            "<cidr>0.0.0.0</cidr></rule>",
+        )]),
+        egress,
+        "not an IPv4 CIDR",
+    );
+}

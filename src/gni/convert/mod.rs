@@ -11,6 +11,7 @@ mod config;
 mod declare;
 mod groups;
 mod instances;
+mod mido;
 mod traffic;
 mod vpcs;
 

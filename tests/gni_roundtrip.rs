@@ -221,3 +221,22 @@ fn gen_rejects_impossible_parameters() {
     })
     .contains("public IP pool"));
 }
+
+#[test]
+fn optional_parts_round_trip_when_absent() {
+    let mut view = generate(&GenParams {
+        gateways: GatewayMode::Static,
+        ..GenParams::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    view.config.clusters[0].subnet = None;
+    view.config.clusters[0].private_ips.clear();
+    view.config.public_ips.clear();
+    view.vpcs[0].dhcp_option_set = None;
+    view.vpcs[0].subnets[0].network_acl = None;
+    view.vpcs[0].nat_gateways[0].mac = None;
+    view.vpcs[0].nat_gateways[0].public_ip = None;
+    for format in [Format::V4, Format::V5] {
+        assert_eq!(load(&gni::write_xml(&view, format)), view, "{format:?}");
+    }
+}

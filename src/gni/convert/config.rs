@@ -163,7 +163,12 @@ fn cluster<'t>(
     name: Option<&'t str>,
     node_names: &mut HashSet<&'t str>,
 ) -> Option<Cluster> {
-    let subnet = match c.children_named("subnet").last() {
+    // 5.x writes a cluster without a subnet as an empty `<subnet/>`: absent, like any
+    // empty element.
+    let subnet = c
+        .children_named("subnet")
+        .filter(|s| !s.children.is_empty() || s.attr("name").is_some());
+    let subnet = match subnet.last() {
         Some(s) => {
             let sp = p.field("subnet");
             let mut ip = |n: &'static str| {
@@ -177,7 +182,7 @@ fn cluster<'t>(
                 gateway: gateway?,
             }))
         }
-        None => None,
+        None => Some(None),
     };
     let enabled_cc_ip =
         one(cx, c, p, "enabledCCIp").and_then(|(v, pp)| cx.check(&pp, values::ipv4_nonzero(v)));

@@ -61,7 +61,15 @@ pub(crate) fn convert(root: &Element<'_>) -> Result<Gni, Vec<Problem>> {
             gni.security_groups = sgs.unwrap_or_default();
             Ok(gni)
         }
-        _ => Err(cx.probs.into_vec()),
+        _ => {
+            // Every path that drops an element reports why; this guards against returning
+            // "invalid" with nothing to show should one ever not.
+            if cx.probs.is_empty() {
+                cx.probs
+                    .add(&Path::root("configuration"), "could not be read");
+            }
+            Err(cx.probs.into_vec())
+        }
     }
 }
 

@@ -20,6 +20,15 @@ fn main() {
         child(&file);
         return;
     }
+    // `cargo test --all-targets` runs this binary too, without `--bench`: then only check
+    // that it works, on a small view, instead of timing unoptimized code for seconds.
+    if !std::env::args().any(|a| a == "--bench") {
+        let view = generate(&GenParams::default()).expect("valid parameters");
+        let xml = gni::write_xml(&view, Format::V4);
+        gni::load(xml.as_bytes(), &Limits::default()).expect("generated view is valid");
+        println!("gni_parse: smoke run ok (use `cargo bench --bench gni_parse` for figures)");
+        return;
+    }
     println!(
         "{:>8} {:>10} {:>12} {:>14} {:>12}",
         "ENIs", "MB", "median ms", "peak RSS MB", "ms per 1k"

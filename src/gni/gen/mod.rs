@@ -48,7 +48,7 @@ impl Default for GenParams {
 }
 
 /// Which kind of MidoNet gateways the view configures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GatewayMode {
     /// Chosen by the seed.
     #[default]

@@ -66,7 +66,8 @@ pub enum ViewError {
         column: usize,
         message: String,
     },
-    /// Well-formed, but breaks the rules of the format; every problem found, in document order.
+    /// Well-formed, but breaks the rules of the format: every problem found. Id format and
+    /// uniqueness problems come first, then the others in document order.
     #[error("{} problem(s) in the view; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Problem>),
 }

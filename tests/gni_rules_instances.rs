@@ -315,3 +315,17 @@ fn sg_rule_needs_a_protocol_and_valid_cidr() {
         "not an IPv4 CIDR",
     );
 }
+
+#[test]
+fn attachment_ids_are_unique() {
+    let xml = full_with(&[(
+        "<attachmentId>eni-attach-3c4d5e6f</attachmentId>",
+        "<attachmentId>eni-attach-2b3c4d5e</attachmentId>",
+    )]);
+    let eni = "instances/instance[i-1b2c3d4e]/networkInterfaces/networkInterface[eni-3c4d5e6f]";
+    expect(
+        &xml,
+        &format!("{eni}/attachmentId"),
+        "duplicate attachment id \"eni-attach-2b3c4d5e\"",
+    );
+}

@@ -240,3 +240,24 @@ fn optional_parts_round_trip_when_absent() {
         assert_eq!(load(&gni::write_xml(&view, format)), view, "{format:?}");
     }
 }
+
+#[test]
+fn property_type_attributes_must_match_their_role() {
+    let view = load(&example("minimal.xml"));
+    let xml = gni::write_xml(&view, Format::V5).replace(
+        "<property type=\"node\" name=\"nodes\">",
+        "<property type=\"simple\" name=\"nodes\">",
+    );
+    match gni::load(xml.as_bytes(), &Limits::default()) {
+        Err(gni::ViewError::Invalid(p)) => {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].path, "configuration/clusters/cluster[az1]/nodes/@type");
+            assert!(
+                p[0].message.contains("expected \"node\""),
+                "{}",
+                p[0].message
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}

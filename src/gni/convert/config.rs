@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::Cx;
 use crate::gni::dom::Element;
 use crate::gni::model::{Cluster, ClusterSubnet, Config, Mode, Node};
-use crate::gni::problem::Path;
+use crate::gni::problem::{Key, Path};
 use crate::gni::values;
 
 pub(super) fn configuration<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Option<Config> {
@@ -33,6 +33,7 @@ pub(super) fn configuration<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>) -> Option<
         Some((_, p)) => cx.probs.add(p, "needs at least one value"),
         None => cx.probs.add(&path.field("instanceDNSServers"), "missing"),
     }
+    property_types(cx, el, &path);
     let mido = super::mido::mido(cx, el, &path, &public_ips);
     let clusters = clusters(cx, el, &path);
     Some(Config {
@@ -264,4 +265,56 @@ fn nodes<'t>(
         }
     }
     ok.then_some(out)
+}
+
+/// The 5.x `type` attribute of each `<property>` under `<configuration>` must match its role
+/// (spec §2.2). 4.x views have none, and a property without one is accepted either way.
+fn property_types<'t>(cx: &mut Cx<'t>, el: &'t Element<'t>, path: &Path<'_>) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for child in &el.children {
+        let (name, pos) = match child.name {
+            "property" => (child.attr("name").unwrap_or("property"), 0),
+            "gateway" | "cluster" | "node" | "subnet" | "managedSubnet" => {
+                let pos = match seen.iter_mut().find(|(n, _)| *n == child.name) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => {
+                        seen.push((child.name, 1));
+                        1
+                    }
+                };
+                (child.name, pos)
+            }
+            _ => continue,
+        };
+        let p = if pos == 0 {
+            path.field(name)
+        } else {
+            path.keyed(name, Key::new(child.attr("name"), pos))
+        };
+        if child.name == "property" {
+            let expected = match name {
+                "mido" => "midonet",
+                "gateways" => "midonet-gateways",
+                "clusters" => "cluster",
+                "nodes" => "node",
+                "subnets" => "subnet",
+                "managedSubnet" => "managed-subnet",
+                _ => "simple",
+            };
+            if let Some(found) = child.attr("type") {
+                if found != expected {
+                    cx.probs.add(
+                        &p.field("@type"),
+                        format!(
+                            "{found:?} does not match this property's role (expected {expected:?})"
+                        ),
+                    );
+                }
+            }
+        }
+        property_types(cx, child, &p);
+    }
 }

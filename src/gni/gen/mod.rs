@@ -6,8 +6,8 @@
 //! route table to it, and — with two subnets or more — a NAT gateway and a private route
 //! table with NAT and ENI routes; about one instance in ten has a secondary ENI
 //! (deviceIndex 1); elastic IPs at the requested ratio; one or two clusters; static or BGP
-//! gateways. Everything is built in one pass over the ENIs, so 40,000 ENIs take
-//! milliseconds. Ids come from a bijective scramble of counters, so they never collide.
+//! gateways. Everything is built in one pass over the ENIs: 40,000 ENIs, written out, take
+//! about 0.15 s. Ids come from a bijective scramble of counters, so they never collide.
 use ipnet::Ipv4Net;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

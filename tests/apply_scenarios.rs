@@ -13,7 +13,8 @@ use vpcmido::midonet::sim::{SimConfig, SimHandle};
 /// Writes the changed view out and reads it back, so every scenario view passed validation.
 fn revalidate(v: &Gni) -> Gni {
     let xml = gni::write_xml(v, Format::V4);
-    gni::load(xml.as_bytes(), &Limits::default()).unwrap_or_else(|e| panic!("changed view invalid: {e:?}"))
+    gni::load(xml.as_bytes(), &Limits::default())
+        .unwrap_or_else(|e| panic!("changed view invalid: {e:?}"))
 }
 
 /// Plans `v`, returns the plan's writes as "action kind" → count, then applies it and checks
@@ -22,14 +23,31 @@ async fn converge(h: &SimHandle, c: &MidonetClient, v: &Gni) -> BTreeMap<String,
     let p = prepare(v, c, &ApplyConfig::default()).await.expect("plan");
     let mut counts = BTreeMap::new();
     for s in &p.plan.steps {
-        *counts.entry(format!("{} {}", s.op.action().as_str(), s.op.kind())).or_default() += 1;
+        *counts
+            .entry(format!("{} {}", s.op.action().as_str(), s.op.kind()))
+            .or_default() += 1;
     }
     let before = writes_applied(h);
     let r = apply_ok(v, c).await;
     assert_eq!(r.writes(), p.plan.len());
-    assert_eq!(writes_applied(h) - before, p.plan.len() as u64, "emulator-applied writes");
-    let again = prepare(v, c, &ApplyConfig::default()).await.expect("replan");
-    assert!(again.plan.is_empty(), "{:?}", again.plan.steps.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        writes_applied(h) - before,
+        p.plan.len() as u64,
+        "emulator-applied writes"
+    );
+    let again = prepare(v, c, &ApplyConfig::default())
+        .await
+        .expect("replan");
+    assert!(
+        again.plan.is_empty(),
+        "{:?}",
+        again
+            .plan
+            .steps
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
     assert!(duplicate_names(h).await.is_empty());
     counts
 }
@@ -59,14 +77,14 @@ async fn removing_an_instance_removes_exactly_its_objects() {
     assert_eq!(
         counts,
         m(&[
-            ("delete chain", 2),          // ic_i-4e5f6a7b_prechain/_postchain (rules cascade)
+            ("delete chain", 2), // ic_i-4e5f6a7b_prechain/_postchain (rules cascade)
             ("delete dhcp_host", 1),
-            ("delete ip_addr", 2),        // from sg_priv_ and sg_all_ of its group
-            ("delete ip_addr_group", 2),  // elip_pre_/elip_post_
-            ("delete mac_entry", 1),      // the entry of its deleted port
-            ("delete port", 1),           // binding and filters go with it
-            ("delete route", 1),          // its metadata /32 on eucamdrt
-            ("delete rule", 2),           // metadata DNAT and SNAT
+            ("delete ip_addr", 2), // from sg_priv_ and sg_all_ of its group
+            ("delete ip_addr_group", 2), // elip_pre_/elip_post_
+            ("delete mac_entry", 1), // the entry of its deleted port
+            ("delete port", 1),    // binding and filters go with it
+            ("delete route", 1),   // its metadata /32 on eucamdrt
+            ("delete rule", 2),    // metadata DNAT and SNAT
         ])
     );
     h.stop().await.expect("stop");
@@ -75,7 +93,12 @@ async fn removing_an_instance_removes_exactly_its_objects() {
 #[actix_rt::test]
 async fn adding_an_instance_creates_exactly_its_objects() {
     let (h, c, mut v) = applied_full().await;
-    let mut i = v.instances.iter().find(|i| i.id == "i-4e5f6a7b").cloned().expect("instance");
+    let mut i = v
+        .instances
+        .iter()
+        .find(|i| i.id == "i-4e5f6a7b")
+        .cloned()
+        .expect("instance");
     i.id = "i-5f6a7b8c".into();
     i.private_ip = Ipv4Addr::new(192, 168, 0, 16);
     i.mac = Some(gni::MacAddr([0xd0, 0x0d, 0x8a, 0x9b, 0x0c, 0x1d]));
@@ -85,7 +108,9 @@ async fn adding_an_instance_creates_exactly_its_objects() {
     e.private_ip = i.private_ip;
     e.mac = gni::MacAddr([0xd0, 0x0d, 0x8a, 0x9b, 0x0c, 0x1d]);
     v.instances.push(i);
-    v.config.clusters[0].nodes[0].instance_ids.push("i-5f6a7b8c".into());
+    v.config.clusters[0].nodes[0]
+        .instance_ids
+        .push("i-5f6a7b8c".into());
     let v = revalidate(&v);
     let counts = converge(&h, &c, &v).await;
     assert_eq!(
@@ -95,12 +120,12 @@ async fn adding_an_instance_creates_exactly_its_objects() {
             ("create binding", 1),
             ("create chain", 2),
             ("create dhcp_host", 1),
-            ("create ip_addr", 3),        // elip_post_ plus sg_priv_ and sg_all_
+            ("create ip_addr", 3), // elip_post_ plus sg_priv_ and sg_all_
             ("create ip_addr_group", 2),
             ("create mac_entry", 1),
             ("create port", 1),
-            ("create route", 1),          // metadata /32 on eucamdrt
-            ("create rule", 2 + 9 + 7),   // metadata NAT pair, prechain 9, postchain 7
+            ("create route", 1),        // metadata /32 on eucamdrt
+            ("create rule", 2 + 9 + 7), // metadata NAT pair, prechain 9, postchain 7
         ])
     );
     h.stop().await.expect("stop");
@@ -109,8 +134,15 @@ async fn adding_an_instance_creates_exactly_its_objects() {
 #[actix_rt::test]
 async fn changing_one_security_group_rule_costs_two_writes() {
     let (h, c, mut v) = applied_full().await;
-    let g = v.security_groups.iter_mut().find(|g| g.id == "sg-1a2b3c4d").expect("group");
-    g.ingress[0].traffic = Traffic::Tcp(gni::PortRange { from: 8000, to: 8000 });
+    let g = v
+        .security_groups
+        .iter_mut()
+        .find(|g| g.id == "sg-1a2b3c4d")
+        .expect("group");
+    g.ingress[0].traffic = Traffic::Tcp(gni::PortRange {
+        from: 8000,
+        to: 8000,
+    });
     assert!(matches!(g.ingress[0].peer, Peer::Cidr(_)));
     let v = revalidate(&v);
     let counts = converge(&h, &c, &v).await;
@@ -135,12 +167,12 @@ async fn moving_an_elastic_ip_between_vpcs() {
     assert_eq!(
         counts,
         m(&[
-            ("create ip_addr", 3),   // elip_pre_i-4e5f6a7b, sg_pub_ and sg_all_ of its group
-            ("create route", 1),     // 203.0.113.50/32 on eucart via the new VPC's uplink
-            ("create rule", 2),      // DNAT in the new VPC's preelip, SNAT in its postchain
-            ("delete ip_addr", 5),   // elip_pre_i-3d4e5f6a, sg_pub_/sg_all_ of its two groups
-            ("delete route", 1),     // the old /32, deleted before the new one is created
-            ("delete rule", 2),      // the old DNAT and SNAT
+            ("create ip_addr", 3), // elip_pre_i-4e5f6a7b, sg_pub_ and sg_all_ of its group
+            ("create route", 1),   // 203.0.113.50/32 on eucart via the new VPC's uplink
+            ("create rule", 2),    // DNAT in the new VPC's preelip, SNAT in its postchain
+            ("delete ip_addr", 5), // elip_pre_i-3d4e5f6a, sg_pub_/sg_all_ of its two groups
+            ("delete route", 1),   // the old /32, deleted before the new one is created
+            ("delete rule", 2),    // the old DNAT and SNAT
         ])
     );
     h.stop().await.expect("stop");

@@ -47,12 +47,16 @@ pub struct FlushArgs {
 /// `flush --all` also removes vpcmido's host objects (metadata veths and namespaces).
 fn flush_host(execute: bool) -> Result<(), Box<dyn std::error::Error>> {
     let prefix = crate::host::Prefix::new("")?;
-    let (plan, report) = crate::host::cleanup_all(&crate::host::SystemIp::default(), &prefix, !execute)?;
+    let (plan, report) =
+        crate::host::cleanup_all(&crate::host::SystemIp::default(), &prefix, !execute)?;
     for op in &plan.ops {
         println!("  - host {op}");
     }
     if execute {
-        println!("host: {} removed, {} already gone", report.applied, report.already_done);
+        println!(
+            "host: {} removed, {} already gone",
+            report.applied, report.already_done
+        );
     }
     Ok(())
 }

@@ -3,65 +3,8 @@
 //! group rule, move an elastic IP.
 mod apply_support;
 use apply_support::*;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use vpcmido::apply::{prepare, ApplyConfig};
-use vpcmido::gni::{self, Format, Gni, Limits, Peer, Traffic};
-use vpcmido::midonet::client::MidonetClient;
-use vpcmido::midonet::sim::{SimConfig, SimHandle};
-
-/// Writes the changed view out and reads it back, so every scenario view passed validation.
-fn revalidate(v: &Gni) -> Gni {
-    let xml = gni::write_xml(v, Format::V4);
-    gni::load(xml.as_bytes(), &Limits::default())
-        .unwrap_or_else(|e| panic!("changed view invalid: {e:?}"))
-}
-
-/// Plans `v`, returns the plan's writes as "action kind" → count, then applies it and checks
-/// the emulator applied exactly that many writes and that a replan is empty.
-async fn converge(h: &SimHandle, c: &MidonetClient, v: &Gni) -> BTreeMap<String, usize> {
-    let p = prepare(v, c, &ApplyConfig::default()).await.expect("plan");
-    let mut counts = BTreeMap::new();
-    for s in &p.plan.steps {
-        *counts
-            .entry(format!("{} {}", s.op.action().as_str(), s.op.kind()))
-            .or_default() += 1;
-    }
-    let before = writes_applied(h);
-    let r = apply_ok(v, c).await;
-    assert_eq!(r.writes(), p.plan.len());
-    assert_eq!(
-        writes_applied(h) - before,
-        p.plan.len() as u64,
-        "emulator-applied writes"
-    );
-    let again = prepare(v, c, &ApplyConfig::default())
-        .await
-        .expect("replan");
-    assert!(
-        again.plan.is_empty(),
-        "{:?}",
-        again
-            .plan
-            .steps
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-    );
-    assert!(duplicate_names(h).await.is_empty());
-    counts
-}
-
-fn m(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
-    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
-}
-
-async fn applied_full() -> (SimHandle, MidonetClient, Gni) {
-    let view = load("full.xml");
-    let (h, c) = cloud("full.xml", SimConfig::default()).await;
-    apply_ok(&view, &c).await;
-    (h, c, view)
-}
+use vpcmido::gni::{self, Peer, Traffic};
 
 #[actix_rt::test]
 async fn removing_an_instance_removes_exactly_its_objects() {
@@ -73,10 +16,10 @@ async fn removing_an_instance_removes_exactly_its_objects() {
         }
     }
     let v = revalidate(&v);
-    let counts = converge(&h, &c, &v).await;
+    let written = converge(&h, &c, &v).await;
     assert_eq!(
-        counts,
-        m(&[
+        written,
+        counts(&[
             ("delete chain", 2), // ic_i-4e5f6a7b_prechain/_postchain (rules cascade)
             ("delete dhcp_host", 1),
             ("delete ip_addr", 2), // from sg_priv_ and sg_all_ of its group
@@ -112,10 +55,10 @@ async fn adding_an_instance_creates_exactly_its_objects() {
         .instance_ids
         .push("i-5f6a7b8c".into());
     let v = revalidate(&v);
-    let counts = converge(&h, &c, &v).await;
+    let written = converge(&h, &c, &v).await;
     assert_eq!(
-        counts,
-        m(&[
+        written,
+        counts(&[
             ("create arp_entry", 1),
             ("create binding", 1),
             ("create chain", 2),
@@ -145,8 +88,8 @@ async fn changing_one_security_group_rule_costs_two_writes() {
     });
     assert!(matches!(g.ingress[0].peer, Peer::Cidr(_)));
     let v = revalidate(&v);
-    let counts = converge(&h, &c, &v).await;
-    assert_eq!(counts, m(&[("create rule", 1), ("delete rule", 1)]));
+    let written = converge(&h, &c, &v).await;
+    assert_eq!(written, counts(&[("create rule", 1), ("delete rule", 1)]));
     h.stop().await.expect("stop");
 }
 
@@ -163,10 +106,10 @@ async fn moving_an_elastic_ip_between_vpcs() {
         }
     }
     let v = revalidate(&v);
-    let counts = converge(&h, &c, &v).await;
+    let written = converge(&h, &c, &v).await;
     assert_eq!(
-        counts,
-        m(&[
+        written,
+        counts(&[
             ("create ip_addr", 3), // elip_pre_i-4e5f6a7b, sg_pub_ and sg_all_ of its group
             ("create route", 1),   // 203.0.113.50/32 on eucart via the new VPC's uplink
             ("create rule", 2),    // DNAT in the new VPC's preelip, SNAT in its postchain

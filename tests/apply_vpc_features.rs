@@ -4,58 +4,8 @@
 //! moved; source/dest check flipped; a DHCP option set changed.
 mod apply_support;
 use apply_support::*;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use vpcmido::apply::{prepare, ApplyConfig};
-use vpcmido::gni::{self, Format, Gni, Limits, Route, RouteTarget, Traffic};
-use vpcmido::midonet::client::MidonetClient;
-use vpcmido::midonet::sim::{SimConfig, SimHandle};
-
-fn revalidate(v: &Gni) -> Gni {
-    let xml = gni::write_xml(v, Format::V4);
-    gni::load(xml.as_bytes(), &Limits::default())
-        .unwrap_or_else(|e| panic!("changed view invalid: {e:?}"))
-}
-
-async fn converge(h: &SimHandle, c: &MidonetClient, v: &Gni) -> BTreeMap<String, usize> {
-    let p = prepare(v, c, &ApplyConfig::default()).await.expect("plan");
-    let mut counts = BTreeMap::new();
-    for s in &p.plan.steps {
-        *counts
-            .entry(format!("{} {}", s.op.action().as_str(), s.op.kind()))
-            .or_default() += 1;
-    }
-    let before = writes_applied(h);
-    let r = apply_ok(v, c).await;
-    assert_eq!(r.writes(), p.plan.len());
-    assert_eq!(writes_applied(h) - before, p.plan.len() as u64);
-    let again = prepare(v, c, &ApplyConfig::default())
-        .await
-        .expect("replan");
-    assert!(
-        again.plan.is_empty(),
-        "{:?}",
-        again
-            .plan
-            .steps
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-    );
-    assert!(duplicate_names(h).await.is_empty());
-    counts
-}
-
-fn m(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
-    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
-}
-
-async fn applied_full() -> (SimHandle, MidonetClient, Gni) {
-    let view = load("full.xml");
-    let (h, c) = cloud("full.xml", SimConfig::default()).await;
-    apply_ok(&view, &c).await;
-    (h, c, view)
-}
+use vpcmido::gni::{self, Gni, Route, RouteTarget, Traffic};
 
 fn vpc_mut<'a>(v: &'a mut Gni, id: &str) -> &'a mut gni::Vpc {
     v.vpcs.iter_mut().find(|x| x.id == id).expect("vpc")
@@ -78,11 +28,11 @@ async fn routes_are_added_removed_and_follow_a_switched_table() {
         target: RouteTarget::InternetGateway("igw-1a2b3c4d".into()),
     });
     let v = revalidate(&v);
-    assert_eq!(converge(&h, &c, &v).await, m(&[("create route", 1)]));
+    assert_eq!(converge(&h, &c, &v).await, counts(&[("create route", 1)]));
     let mut v2 = v.clone();
     table_mut(&mut v2, "rtb-2b3c4d5e").routes.pop();
     let v2 = revalidate(&v2);
-    assert_eq!(converge(&h, &c, &v2).await, m(&[("delete route", 1)]));
+    assert_eq!(converge(&h, &c, &v2).await, counts(&[("delete route", 1)]));
     // subnet-4d5e6f7a: from the NAT table to the IGW table (0/0 via NAT → 0/0 via IGW).
     let mut v3 = v2.clone();
     let s = vpc_mut(&mut v3, "vpc-1a2b3c4d")
@@ -94,7 +44,7 @@ async fn routes_are_added_removed_and_follow_a_switched_table() {
     let v3 = revalidate(&v3);
     assert_eq!(
         converge(&h, &c, &v3).await,
-        m(&[("create route", 1), ("delete route", 1)])
+        counts(&[("create route", 1), ("delete route", 1)])
     );
     h.stop().await.expect("stop");
 }
@@ -111,7 +61,7 @@ async fn detaching_the_internet_gateway_removes_its_routes() {
     v.internet_gateways.retain(|g| g.id != "igw-1a2b3c4d");
     let v = revalidate(&v);
     // rtb-2b3c4d5e's 0/0 → IGW, on its one subnet.
-    assert_eq!(converge(&h, &c, &v).await, m(&[("delete route", 1)]));
+    assert_eq!(converge(&h, &c, &v).await, counts(&[("delete route", 1)]));
     h.stop().await.expect("stop");
 }
 
@@ -128,7 +78,7 @@ async fn a_nat_gateway_is_deleted_recreated_and_repaired() {
     let v = revalidate(&v);
     assert_eq!(
         converge(&h, &c, &v).await,
-        m(&[
+        counts(&[
             ("delete chain", 2),         // natc_<nat>_rtin/_rtout
             ("delete ip_addr_group", 1), // elip_pre_<nat>
             ("delete port", 2),          // its eucabr port and subnet-bridge port
@@ -138,7 +88,7 @@ async fn a_nat_gateway_is_deleted_recreated_and_repaired() {
     );
     assert_eq!(
         converge(&h, &c, &full).await,
-        m(&[
+        counts(&[
             ("create chain", 2),
             ("create ip_addr", 1),
             ("create ip_addr_group", 1),
@@ -177,7 +127,7 @@ async fn a_nat_gateway_is_deleted_recreated_and_repaired() {
         .unwrap()
         .status();
     assert_eq!(st.as_u16(), 204);
-    assert_eq!(converge(&h, &c, &full).await, m(&[("create rule", 1)]));
+    assert_eq!(converge(&h, &c, &full).await, counts(&[("create rule", 1)]));
     h.stop().await.expect("stop");
 }
 
@@ -197,7 +147,7 @@ async fn editing_one_acl_entry_costs_two_writes() {
     let v = revalidate(&v);
     assert_eq!(
         converge(&h, &c, &v).await,
-        m(&[("create rule", 1), ("delete rule", 1)])
+        counts(&[("create rule", 1), ("delete rule", 1)])
     );
     h.stop().await.expect("stop");
 }
@@ -223,7 +173,7 @@ async fn a_second_eni_is_attached_then_moved_to_another_instance() {
     let attach = converge(&h, &c, &v).await;
     assert_eq!(
         attach,
-        m(&[
+        counts(&[
             ("create arp_entry", 1),
             ("create binding", 1),
             ("create chain", 2),
@@ -249,7 +199,7 @@ async fn a_second_eni_is_attached_then_moved_to_another_instance() {
     let v2 = revalidate(&v2);
     assert_eq!(
         converge(&h, &c, &v2).await,
-        m(&[("create binding", 1), ("delete binding", 1)])
+        counts(&[("create binding", 1), ("delete binding", 1)])
     );
     h.stop().await.expect("stop");
 }
@@ -265,7 +215,7 @@ async fn flipping_source_dest_check_touches_only_three_rules() {
     i.network_interfaces[0].source_dest_check = false;
     let v = revalidate(&v);
     // IPv4 source check (pre), DHCP accept and IPv4 destination check (post).
-    assert_eq!(converge(&h, &c, &v).await, m(&[("delete rule", 3)]));
+    assert_eq!(converge(&h, &c, &v).await, counts(&[("delete rule", 3)]));
     let mut back = v.clone();
     back.instances
         .iter_mut()
@@ -274,7 +224,7 @@ async fn flipping_source_dest_check_touches_only_three_rules() {
         .network_interfaces[0]
         .source_dest_check = true;
     let back = revalidate(&back);
-    assert_eq!(converge(&h, &c, &back).await, m(&[("create rule", 3)]));
+    assert_eq!(converge(&h, &c, &back).await, counts(&[("create rule", 3)]));
     h.stop().await.expect("stop");
 }
 
@@ -297,7 +247,7 @@ async fn a_changed_dhcp_option_set_reaches_every_subnet_and_host_of_its_vpc() {
     // vpc-1a2b3c4d: 4 subnets (DNS on the DHCP subnet), 4 interfaces (NTP per host).
     assert_eq!(
         converge(&h, &c, &v).await,
-        m(&[("update dhcp_host", 4), ("update dhcp_subnet", 4)])
+        counts(&[("update dhcp_host", 4), ("update dhcp_subnet", 4)])
     );
     let state = state(&h).await;
     let dns: Vec<&serde_json::Value> = state["dhcp_subnets"]

@@ -81,7 +81,8 @@ fn pick(asked: &(String, String), allowed: &[&str]) -> Option<String> {
             .to_string(),
         )
     } else {
-        Some(format!("{}/{}", asked.0, asked.1))
+        // Same type as asked, modulo case: answer with MidoNet's spelling.
+        Some(hit.to_string())
     }
 }
 

@@ -139,6 +139,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             "Could not acquire lock for storage operation.",
         ))),
         Some(Fault::Internal) => Some(Err(ApiError::internal("Injected fault (vpcmido sim)"))),
+        Some(Fault::Conflict) => Some(Err(ApiError::bare(409))),
         _ => None,
     };
     if let Some(f) = fault {
@@ -163,6 +164,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             ),
         ))
     } else if write {
+        let arrived = Instant::now();
         let guard = match tokio::time::timeout(sim.cfg.lock_timeout, sim.write_lock.lock()).await {
             Ok(g) => g,
             Err(_) => {
@@ -176,7 +178,20 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
         };
         let held = Instant::now();
         if !sim.cfg.write_latency.is_zero() {
-            tokio::time::sleep(sim.cfg.write_latency).await;
+            // The timer wakes up to ~1 ms late; a write that queued behind another starts its
+            // latency at the previous deadline, so lateness does not accumulate over a queue.
+            let deadline = {
+                let mut last = lock(&sim.last_write_deadline);
+                let start = last.filter(|l| *l > arrived).unwrap_or(arrived);
+                let d = start + sim.cfg.write_latency;
+                *last = Some(d);
+                d
+            };
+            // tokio's timer rounds up to whole milliseconds and wakes late under load; a
+            // thread sleep on the blocking pool is accurate to ~0.1 ms and burns no CPU. Only
+            // the lock holder sleeps, so this uses one blocking thread at a time.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let _ = tokio::task::spawn_blocking(move || std::thread::sleep(remaining)).await;
         }
         let r = {
             let mut store = sim.write();

@@ -87,6 +87,9 @@ pub struct Sim {
     pub write_lock: tokio::sync::Mutex<()>,
     pub stats: Mutex<stats::Stats>,
     pub faults: Mutex<faults::Faults>,
+    /// When the previous write's latency ends; a queued write starts its latency there, not
+    /// at its (timer-rounded) wake-up, so N queued writes take N × latency (see dispatch).
+    pub last_write_deadline: Mutex<Option<std::time::Instant>>,
 }
 
 /// Locks a std mutex, ignoring poisoning (no handler panics, but never cascade one).
@@ -113,6 +116,7 @@ impl Sim {
             store: RwLock::new(store),
             write_lock: tokio::sync::Mutex::new(()),
             stats: Mutex::new(stats::Stats::default()),
+            last_write_deadline: Mutex::new(None),
         })
     }
 

@@ -15,7 +15,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the MidoNet v5 REST API emulator.
+    #[command(about = "Run the MidoNet v5 REST API emulator (tests, demos, benchmarks)")]
     Sim(vpcmido::cli::sim::SimArgs),
 }
 

@@ -42,6 +42,21 @@ pub fn from_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Body
     serde_json::from_value(value).map_err(|e| BodyError::Mapping(e.to_string()))
 }
 
+/// Like [`from_body`] for a resource body: the value must be a JSON object, as a JSON array
+/// or scalar cannot map onto a model (serde alone would read `[]` as a struct of defaults).
+/// `null` counts as no entity ([`BodyError::Empty`]).
+pub fn from_object_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+    match first_value(bytes)? {
+        serde_json::Value::Null => Err(BodyError::Empty),
+        v @ serde_json::Value::Object(_) => {
+            serde_json::from_value(v).map_err(|e| BodyError::Mapping(e.to_string()))
+        }
+        other => Err(BodyError::Mapping(format!(
+            "Can not deserialize an object out of {other}"
+        ))),
+    }
+}
+
 /// Reads the first JSON value of `bytes`; trailing bytes are ignored.
 pub fn first_value(bytes: &[u8]) -> Result<serde_json::Value, BodyError> {
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>();

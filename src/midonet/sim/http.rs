@@ -152,7 +152,7 @@ impl Ctx {
         if check == Check::Annotated && !fits {
             return Err(ApiError::bare(415));
         }
-        let v = dto::from_body::<T>(&self.body).map_err(|e| match e {
+        let v = dto::from_object_body::<T>(&self.body).map_err(|e| match e {
             BodyError::Mapping(m) => ApiError::bad_request(m),
             // Not a mapping error: escapes MidoNet's mapper; a 500 (spec §6.3 [inferred]).
             BodyError::Syntax(m) => ApiError::internal(m),

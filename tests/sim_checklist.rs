@@ -1073,7 +1073,11 @@ async fn c16_serialized_writes_last_writer_wins() {
     let stats = t.h.sim().stats();
     assert_eq!(stats.writes_applied, 7);
     // Queued writes start their latency at the previous deadline, so held time ≈ 7 × 40 ms.
-    assert!(stats.write_lock_held_seconds >= 0.25, "{}", stats.write_lock_held_seconds);
+    assert!(
+        stats.write_lock_held_seconds >= 0.25,
+        "{}",
+        stats.write_lock_held_seconds
+    );
 }
 
 // §12.17 Fixture API for agent-owned state: hosts, alive, interfaces, port state, learned routes.

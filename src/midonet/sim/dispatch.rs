@@ -122,7 +122,9 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
     let segs: Vec<&str> = segs_owned.iter().map(String::as_str).collect();
     let method = req.method().clone();
     let resource = resource_of(&segs);
-    let write = !(method == Method::GET || method == Method::HEAD);
+    // Login changes nothing: it must not take the write lock nor count as a write.
+    let write =
+        !(method == Method::GET || method == Method::HEAD) && segs.first() != Some(&"login");
     let query = url_query(req.query_string());
     let ctx = Ctx {
         method: method.clone(),

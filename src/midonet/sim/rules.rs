@@ -230,7 +230,8 @@ pub fn get(ctx: &Ctx, segs: &[&str], s: &Store) -> Option<Res> {
                 .rule_ids
                 .iter()
                 .filter_map(|r| s.rules.get(r))
-                .map(|r| render::rule(&ctx.base, s, r));
+                .enumerate()
+                .map(|(i, r)| render::rule_at(&ctx.base, r, i + 1));
             ctx.json(m, array(items))
         })(),
         ["rules", id] => (|| {

@@ -475,3 +475,57 @@ async fn port_quirks_peer_and_host_from_body() {
         "vlanId is a short"
     );
 }
+
+#[actix_web::test]
+async fn unvalidated_addresses_fail_in_conversion_with_500() {
+    let t = sim().await;
+    let c = t.chain("c").await;
+    let nat = r#"{"type":"snat","flowAction":"accept","natTargets":[{"addressFrom":"1.2.3","addressTo":"1.2.3","portFrom":0,"portTo":0}]}"#;
+    assert_eq!(
+        t.post(&format!("chains/{c}/rules"), RULE, nat).await.status,
+        500
+    );
+    let ok = r#"{"type":"snat","flowAction":"accept","natTargets":[{"addressTo":"1.2.3.4"}]}"#;
+    let id = t.create(&format!("chains/{c}/rules"), "Rule-v2", ok).await;
+    let r = t.obj(&format!("rules/{id}"), "Rule-v2").await;
+    assert!(
+        r["natTargets"][0]["addressFrom"].is_null(),
+        "a missing address reads back null"
+    );
+    assert_eq!(
+        r["fragmentPolicy"], "unfragmented",
+        "not a floating-IP rule"
+    );
+    let br = t.bridge("b").await;
+    let dns = t
+        .post(
+            &format!("bridges/{br}/dhcp"),
+            DHCP_SUBNET,
+            r#"{"subnetPrefix":"10.0.0.0","subnetLength":24,"dnsServerAddrs":["dns.example"]}"#,
+        )
+        .await;
+    assert_eq!(dns.status, 500);
+    t.create(
+        &format!("bridges/{br}/dhcp"),
+        "DhcpSubnet-v2",
+        r#"{"subnetPrefix":"10.0.0.0","subnetLength":24}"#,
+    )
+    .await;
+    let h = t
+        .post(
+            &format!("bridges/{br}/dhcp/10.0.0.0_24/hosts"),
+            DHCP_HOST,
+            r#"{"macAddr":"d0:0d:00:00:00:01","ipAddr":"10.0.0"}"#,
+        )
+        .await;
+    assert_eq!(h.status, 500);
+    assert_eq!(
+        t.get(
+            &format!("bridges/{br}/dhcp/10.0.0.0_24/hosts"),
+            COLL_DHCP_HOST
+        )
+        .await
+        .json,
+        json!([])
+    );
+}

@@ -20,7 +20,7 @@ enum Command {
     Flush(vpcmido::cli::flush::FlushArgs),
     Gen(vpcmido::cli::gen::GenArgs),
     Plan(vpcmido::cli::plan::PlanArgs),
-    /// Run the MidoNet v5 REST API emulator.
+    #[command(about = "Run the MidoNet v5 REST API emulator (tests, demos, benchmarks)")]
     Sim(vpcmido::cli::sim::SimArgs),
     Host(vpcmido::cli::host::HostArgs),
 }

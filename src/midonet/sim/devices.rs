@@ -116,6 +116,15 @@ pub fn get(ctx: &Ctx, segs: &[&str], s: &Store) -> Option<Res> {
                 .ok_or_else(|| ApiError::no_such("Network", id))?;
             ctx.json(m, render::bridge(&ctx.base, b))
         })(),
+        ["bridges", id, "vxlan_ports"] => (|| {
+            // VTEP bindings are not emulated: a bridge never has VXLAN ports.
+            let m = ctx.accept(Annotated, &[COLL_PORT, JSON])?;
+            let id = pid(id).ok_or(ApiError::bare(404))?;
+            s.bridges
+                .get(&id)
+                .ok_or_else(|| ApiError::no_such("Network", id))?;
+            ctx.json(m, array(std::iter::empty()))
+        })(),
         [kind @ ("routers" | "bridges"), id, "peer_ports"] => (|| {
             let m = ctx.accept(Annotated, &[COLL_PORT, JSON])?;
             let id = pid(id).ok_or(ApiError::bare(404))?;

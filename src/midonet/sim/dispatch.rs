@@ -20,7 +20,9 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+            // Byte slices, not str slices: a multi-byte character after '%' must not panic.
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
                 continue;
@@ -120,7 +122,9 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
     let segs: Vec<&str> = segs_owned.iter().map(String::as_str).collect();
     let method = req.method().clone();
     let resource = resource_of(&segs);
-    let write = !(method == Method::GET || method == Method::HEAD);
+    // Login changes nothing: it must not take the write lock nor count as a write.
+    let write =
+        !(method == Method::GET || method == Method::HEAD) && segs.first() != Some(&"login");
     let query = url_query(req.query_string());
     let ctx = Ctx {
         method: method.clone(),
@@ -139,6 +143,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             "Could not acquire lock for storage operation.",
         ))),
         Some(Fault::Internal) => Some(Err(ApiError::internal("Injected fault (vpcmido sim)"))),
+        Some(Fault::Conflict) => Some(Err(ApiError::bare(409))),
         _ => None,
     };
     if let Some(f) = fault {
@@ -163,6 +168,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             ),
         ))
     } else if write {
+        let arrived = Instant::now();
         let guard = match tokio::time::timeout(sim.cfg.lock_timeout, sim.write_lock.lock()).await {
             Ok(g) => g,
             Err(_) => {
@@ -176,7 +182,20 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
         };
         let held = Instant::now();
         if !sim.cfg.write_latency.is_zero() {
-            tokio::time::sleep(sim.cfg.write_latency).await;
+            // The timer wakes up to ~1 ms late; a write that queued behind another starts its
+            // latency at the previous deadline, so lateness does not accumulate over a queue.
+            let deadline = {
+                let mut last = lock(&sim.last_write_deadline);
+                let start = last.filter(|l| *l > arrived).unwrap_or(arrived);
+                let d = start + sim.cfg.write_latency;
+                *last = Some(d);
+                d
+            };
+            // tokio's timer rounds up to whole milliseconds and wakes late under load; a
+            // thread sleep on the blocking pool is accurate to ~0.1 ms and burns no CPU. Only
+            // the lock holder sleeps, so this uses one blocking thread at a time.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let _ = tokio::task::spawn_blocking(move || std::thread::sleep(remaining)).await;
         }
         let r = {
             let mut store = sim.write();

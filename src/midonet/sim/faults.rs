@@ -19,6 +19,9 @@ pub enum Fault {
     DropBefore,
     /// The write is applied, then the connection is dropped without an answer.
     DropAfter,
+    /// 409 with no body, as MidoNet answers an optimistic-concurrency conflict (spec §8);
+    /// nothing applied. Only when a targeted rule asks for it (not in the `--fault-rate` mix).
+    Conflict,
 }
 
 impl Fault {
@@ -28,6 +31,7 @@ impl Fault {
             Fault::Internal => "internal_500",
             Fault::DropBefore => "dropped_not_applied",
             Fault::DropAfter => "dropped_after_apply",
+            Fault::Conflict => "conflict_409",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Issue 10 (2), crash consistency, against `vpcmido apply` and `vpcmido flush` (the daemon's
 //! kill tests are pending issue 7, see RELIABILITY.md): a `vpcmido sim` process keeps running
 //! while `vpcmido apply` is killed with SIGKILL at 20 seeded points spread over a cold build of
-//! a 512-ENI view (points chosen on `/_sim/stats` `writes_applied`), and restarted each time;
+//! a 256-ENI view (points chosen on `/_sim/stats` `writes_applied`), and restarted each time;
 //! then `vpcmido flush --all` is killed at 20 points of its deletes. Each phase ends with one
 //! uninterrupted run, after which the emulator holds exactly what a fault-free build holds (or,
 //! after the flush, exactly what it held before the build): 0 duplicates, 0 leftovers, 0
@@ -82,8 +82,8 @@ fn report(what: &str, kills: &[Kill]) {
 async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge() {
     let t0 = Instant::now();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (view, path) = gen_view(dir.path(), "v512.xml", 4, 4, 32);
-    assert_eq!(enis(&view), 512);
+    let (view, path) = gen_view(dir.path(), "v256.xml", 2, 4, 32);
+    assert_eq!(enis(&view), 256);
     let gni = path.to_str().expect("utf-8 path");
     let unordered = unordered_chains(&view);
 
@@ -173,7 +173,7 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         .and_then(|l| l.strip_suffix(" to delete."))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("flush plan: {}", &out[out.len().saturating_sub(300)..]));
-    assert!(deletes > 1000, "a large delete: {deletes}");
+    assert!(deletes > 500, "a large delete: {deletes}");
     let flush_args = [
         "flush",
         "--all",

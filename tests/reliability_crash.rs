@@ -124,6 +124,20 @@ async fn kill_9_at_20_points_of_a_cold_build_and_of_a_flush_then_both_converge()
         before_last < cold,
         "the build was not finished by the kills"
     );
+    // The oracle discriminates: on the half-built cloud the plan has changes (exit 2).
+    let (code, _, _) = run_cli(
+        &[
+            "plan",
+            "--gni",
+            gni,
+            "--midonet-url",
+            &url,
+            "--detailed-exitcode",
+        ],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(code, 2, "plan --detailed-exitcode before the last run");
     let (code, out, err) = run_cli(&apply_args, Duration::from_secs(120)).await;
     assert_eq!(code, 0, "final apply: {out}\n{err}");
     let last: serde_json::Value = serde_json::from_str(out.trim()).expect("apply --json");

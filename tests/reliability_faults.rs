@@ -187,3 +187,84 @@ async fn cold_build_and_large_delete_at_fault_rate_0_1_converge_with_three_zeros
     faulty.stop().await.expect("stop");
     reference.stop().await.expect("stop");
 }
+
+/// The audit is not vacuous: a planted twin, leftover, missing and modified object each show
+/// up.
+#[actix_rt::test]
+async fn the_audit_finds_a_planted_duplicate_leftover_missing_and_modified_object() {
+    use reqwest::Method;
+    use vpcmido::midonet::media;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (view, path) = gen_view(dir.path(), "v8.xml", 1, 2, 4);
+    let unordered = unordered_chains(&view);
+    let h = emulator(&path, 0.0).await;
+    let c = client(&h.url()).await;
+    assert!(apply(&view, &c, &passes(1)).await.expect("apply").converged);
+    let good = sim_state(&base(&h)).await;
+    assert!(audit(&good, &good, &unordered).clean());
+    let api = h.url();
+    let http = reqwest::Client::new();
+    let send = |m: Method, path: String, media: Option<&'static str>, body: String| {
+        let mut r = http.request(m, format!("{api}/{path}")).body(body);
+        if let Some(mt) = media {
+            r = r.header("Content-Type", mt);
+        }
+        async move { r.send().await.expect("request").status().as_u16() }
+    };
+    // A twin: a second DHCP subnet with an existing prefix (MidoNet 5.2 stores it).
+    let d = &good["dhcp_subnets"][0];
+    let bridge = d["uri"]
+        .as_str()
+        .and_then(|u| u.split("/bridges/").nth(1))
+        .and_then(|u| u.split('/').next())
+        .expect("the DHCP subnet's bridge");
+    let mut twin = d.clone();
+    if let Some(m) = twin.as_object_mut() {
+        m.remove("uri");
+        m.remove("hosts");
+    }
+    let path = format!("bridges/{bridge}/dhcp");
+    let status = send(
+        Method::POST,
+        path,
+        Some(media::DHCP_SUBNET),
+        twin.to_string(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // A leftover: a chain named like vpcmido's.
+    let chain = r#"{"name":"sg_ingress_sg-0badf00d","tenantId":"euca_tenant_1"}"#;
+    let status = send(
+        Method::POST,
+        "chains".into(),
+        Some(media::CHAIN),
+        chain.into(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // A missing object: one rule of an unordered chain deleted (in an ordered chain the rules
+    // after it would move up, and differ too).
+    let rule = good["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["chainId"].as_str().is_some_and(|c| unordered.contains(c)))
+        .and_then(|r| r["id"].as_str())
+        .expect("a rule of an unordered chain");
+    let status = send(Method::DELETE, format!("rules/{rule}"), None, String::new()).await;
+    assert_eq!(status, 204);
+    // A modified object: a router renamed.
+    let mut router = good["routers"][0].clone();
+    let rid = router["id"].as_str().expect("router id").to_string();
+    router["name"] = serde_json::json!("renamed");
+    let path = format!("routers/{rid}");
+    let status = send(Method::PUT, path, Some(media::ROUTER), router.to_string()).await;
+    assert!(status == 200 || status == 204, "{status}");
+    let a = audit(&sim_state(&base(&h)).await, &good, &unordered);
+    eprintln!("planted damage: {}", a.figures());
+    assert_eq!(a.duplicates.len(), 1, "{:?}", a.duplicates);
+    assert_eq!(a.extra.len(), 1, "{:?}", a.extra);
+    assert_eq!(a.missing.len(), 1, "{:?}", a.missing);
+    assert_eq!(a.differing.len(), 1, "{:?}", a.differing);
+    h.stop().await.expect("stop");
+}

@@ -268,3 +268,71 @@ async fn the_audit_finds_a_planted_duplicate_leftover_missing_and_modified_objec
     assert_eq!(a.differing.len(), 1, "{:?}", a.differing);
     h.stop().await.expect("stop");
 }
+
+/// One VPC whose every MidoNet call fails (eucanetd once stopped all updates on one bad rule):
+/// every other VPC and the core are built in full, the failures are reported, and once MidoNet
+/// accepts that VPC's calls again the next apply writes only that VPC's objects.
+#[actix_rt::test]
+async fn a_vpc_that_midonet_keeps_refusing_does_not_stop_the_others() {
+    use vpcmido::topology::Scope;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (view, path) = gen_view(dir.path(), "v48.xml", 3, 2, 8);
+    let poisoned = view.vpcs[1].id.clone();
+    let h = emulator(&path, 0.0).await;
+    let c = client(&h.url()).await;
+    let rule = serde_json::json!({"match": poisoned, "rate": 1.0, "kinds": ["internal"]});
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", base(&h)))
+        .json(&rule)
+        .send()
+        .await
+        .expect("fault rule");
+    assert_eq!(r.status().as_u16(), 204);
+    let first = apply(&view, &c, &passes(3)).await.expect("apply");
+    let injected: u64 = faults(&sim_stats(&base(&h)).await).values().sum();
+    eprintln!(
+        "{poisoned} refused: converged {}, {} passes, created {}, {} failed steps, {injected} \
+         faults injected",
+        first.converged,
+        first.passes,
+        first.created,
+        first.failed.len()
+    );
+    assert!(!first.converged);
+    assert!(!first.failed.is_empty() && injected > 0);
+    assert!(
+        first.failed.iter().all(|f| f.contains(&poisoned)),
+        "failures name the VPC: {:?}",
+        first.failed.iter().find(|f| !f.contains(&poisoned))
+    );
+    // Every step still to do belongs to the refused VPC.
+    let p = prepare(&view, &c, &ApplyConfig::default())
+        .await
+        .expect("plan");
+    let others: Vec<String> = p
+        .plan
+        .steps
+        .iter()
+        .filter(|s| s.scope != Scope::Vpc(poisoned.clone()))
+        .map(|s| s.to_string())
+        .collect();
+    assert!(others.is_empty(), "steps outside {poisoned}: {others:?}");
+    assert!(p.plan.len() > 100, "{} steps left", p.plan.len());
+    let left = p.plan.len();
+    // MidoNet accepts the VPC again: exactly the remaining steps are written.
+    reqwest::Client::new()
+        .delete(format!("{}/_sim/faults", base(&h)))
+        .send()
+        .await
+        .expect("clear faults");
+    let second = apply(&view, &c, &passes(3)).await.expect("apply");
+    eprintln!(
+        "after the faults: converged {} in {} pass(es), {} writes for {left} remaining steps",
+        second.converged,
+        second.passes,
+        second.writes()
+    );
+    assert!(second.converged);
+    assert_eq!(second.writes(), left);
+    h.stop().await.expect("stop");
+}

@@ -112,14 +112,31 @@ impl Report {
 }
 
 /// Runs a plan; returns the outcome with readable failures.
+///
+/// Once one step finds MidoNet unreachable (a transport error after every retry), the steps
+/// not yet started fail at once with [`call::CallError::NotSent`] instead of each retrying
+/// against a dead endpoint: without this, a MidoNet lost mid-pass cost every remaining
+/// independent step its full retry budget (a cold build killed at a third kept retrying for
+/// more than five minutes). The next pass re-discovers, and fails fast if MidoNet is still
+/// gone.
 pub async fn execute(
     client: &MidonetClient,
     snapshot: &Snapshot,
     plan: &Plan,
     max_in_flight: usize,
 ) -> schedule::Outcome<call::CallError> {
-    schedule::execute(plan, max_in_flight, |i| {
-        call::run(client, snapshot, &plan.steps[i].op)
+    let unreachable = std::sync::atomic::AtomicBool::new(false);
+    let unreachable = &unreachable;
+    schedule::execute(plan, max_in_flight, |i| async move {
+        use std::sync::atomic::Ordering::Relaxed;
+        if unreachable.load(Relaxed) {
+            return Err(call::CallError::NotSent);
+        }
+        let r = call::run(client, snapshot, &plan.steps[i].op).await;
+        if r.as_ref().is_err_and(call::CallError::is_unreachable) {
+            unreachable.store(true, Relaxed);
+        }
+        r
     })
     .await
 }

@@ -463,7 +463,6 @@ fn a_1_gib_view_is_refused_by_check_without_reading_it_whole() {
 }
 
 #[test]
-#[ignore = "fails until plan/apply cap their read of --gni (src/cli/target.rs reads the whole file; RELIABILITY.md, bug 2)"]
 fn a_1_gib_view_is_refused_by_plan_and_apply_without_reading_it_whole() {
     let (_dir, path) = sparse_gib();
     for cmd in ["plan", "apply"] {

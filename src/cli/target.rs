@@ -57,6 +57,19 @@ fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
 pub fn load_view(path: &std::path::Path) -> Result<Gni, TargetError> {
     let p = path.display().to_string();
     let limits = Limits::default();
+    // A regular file over the cap is refused from its size alone, with its real size.
+    if let Ok(len) = std::fs::metadata(path).map(|m| m.len()) {
+        if len > limits.max_bytes {
+            let e = gni::ViewError::TooLarge {
+                size: len,
+                limit: limits.max_bytes,
+            };
+            return Err(TargetError::View {
+                path: p,
+                message: format!("  {e}"),
+            });
+        }
+    }
     let bytes = read_capped(path, limits.max_bytes).map_err(|source| TargetError::Read {
         path: p.clone(),
         source,

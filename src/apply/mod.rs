@@ -102,6 +102,8 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Client calls made by this apply.
     pub calls: ClientStats,
+    /// Passes whose discovery succeeded.
+    pub passes_discovered: u32,
     pub wall: Duration,
 }
 
@@ -154,7 +156,24 @@ pub async fn apply(
     let mut r = Report::default();
     for pass in 1..=cfg.max_passes.max(1) {
         r.passes = pass;
-        let p = prepare(view, client, cfg).await?;
+        let p = match prepare(view, client, cfg).await {
+            Ok(p) => p,
+            // A MidoNet that answers but falters (5xx after the client's own retries) gets the
+            // remaining passes, with a pause that grows each time. One that stopped answering
+            // (connection errors) ends the apply at once: retrying would only hammer it.
+            Err(ApplyError::Discover(e))
+                if matches!(e, ClientError::Unavailable { .. })
+                    && pass < cfg.max_passes
+                    && r.passes_discovered > 0 =>
+            {
+                let pause = std::time::Duration::from_millis(200u64 << pass.min(4));
+                tracing::warn!(pass, error = %e, "discovery failed; retrying in {pause:?}");
+                actix_rt::time::sleep(pause).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        r.passes_discovered += 1;
         r.unresolved = p
             .plan
             .unresolved

@@ -187,7 +187,8 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             let deadline = {
                 let mut last = lock(&sim.last_write_deadline);
                 let start = last.filter(|l| *l > arrived).unwrap_or(arrived);
-                let d = start + sim.cfg.write_latency;
+                // checked: an absurd --write-latency-ms must not panic on Instant overflow.
+                let d = start.checked_add(sim.cfg.write_latency).unwrap_or(start);
                 *last = Some(d);
                 d
             };

@@ -34,6 +34,25 @@ async fn c01_root_document_and_no_slash_redirect() {
         "missing Accept is */* on the root"
     );
     assert_eq!(t.get("", ROUTER).await.status, 406);
+    // CORS (spec §1): preflight answered without reaching a resource; headers on every reply.
+    let pre =
+        t.c.request(reqwest::Method::OPTIONS, t.u("routers/whatever"))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(pre.status().as_u16(), 200);
+    assert!(pre.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("X-Auth-Token"));
+    let any =
+        t.c.get(t.u("routers"))
+            .header("Accept", COLL_ROUTER)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(any.headers()["access-control-allow-origin"], "*");
+    assert_eq!(any.headers()["access-control-expose-headers"], "Location");
     let foo = t.get("foo", JSON).await;
     assert_eq!(
         (foo.status, foo.json["message"].as_str()),

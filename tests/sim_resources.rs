@@ -529,3 +529,55 @@ async fn unvalidated_addresses_fail_in_conversion_with_500() {
         json!([])
     );
 }
+
+#[actix_web::test]
+async fn bridge_vxlan_port_ids_are_server_managed() {
+    let t = sim().await;
+    let r = t
+        .post("bridges", BRIDGE, r#"{"name":"b","vxLanPortIds":[]}"#)
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.json["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("VXLAN port ID cannot be set directly.")));
+    let b = t.bridge("b").await;
+    assert_eq!(
+        t.obj(&format!("bridges/{b}"), "Bridge-v4").await["vxLanPortIds"],
+        json!([])
+    );
+    assert_eq!(
+        t.put(
+            &format!("bridges/{b}"),
+            BRIDGE,
+            r#"{"name":"b","vxLanPortIds":[]}"#
+        )
+        .await
+        .status,
+        204,
+        "equal to stored"
+    );
+    assert_eq!(
+        t.get(&format!("bridges/{b}/vxlan_ports"), COLL_PORT)
+            .await
+            .json,
+        json!([])
+    );
+    let c = t.chain("c").await;
+    let bad = t
+        .post(
+            &format!("chains/{c}/rules"),
+            RULE,
+            r#"{"type":"drop","dlSrc":"zz:00","dlSrcMask":"ffff"}"#,
+        )
+        .await;
+    let props: Vec<&str> = bad.json["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["property"].as_str().unwrap())
+        .collect();
+    assert!(
+        props.contains(&"dlSrc") && props.contains(&"dlSrcMask"),
+        "{props:?}"
+    );
+}

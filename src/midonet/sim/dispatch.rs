@@ -182,20 +182,14 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
         };
         let held = Instant::now();
         if !sim.cfg.write_latency.is_zero() {
-            // The timer wakes up to ~1 ms late; a write that queued behind another starts its
-            // latency at the previous deadline, so lateness does not accumulate over a queue.
-            let deadline = {
-                let mut last = lock(&sim.last_write_deadline);
-                let start = last.filter(|l| *l > arrived).unwrap_or(arrived);
-                let d = start + sim.cfg.write_latency;
-                *last = Some(d);
-                d
-            };
-            // tokio's timer rounds up to whole milliseconds and wakes late under load; a
-            // thread sleep on the blocking pool is accurate to ~0.1 ms and burns no CPU. Only
-            // the lock holder sleeps, so this uses one blocking thread at a time.
+            // Lateness never accumulates over a run of writes: see `latency.rs`.
+            let latency = sim.cfg.write_latency;
+            let deadline = lock(&sim.write_clock).deadline(arrived, latency);
+            // tokio's timer rounds up to whole milliseconds; a thread sleep on the blocking
+            // pool is finer and burns no CPU. Only the lock holder sleeps (one thread).
             let remaining = deadline.saturating_duration_since(Instant::now());
             let _ = tokio::task::spawn_blocking(move || std::thread::sleep(remaining)).await;
+            lock(&sim.write_clock).finished(deadline, Instant::now(), latency);
         }
         let r = {
             let mut store = sim.write();

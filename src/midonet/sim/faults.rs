@@ -54,6 +54,15 @@ fn one() -> f64 {
     1.0
 }
 
+/// A probability in 0..=1; NaN counts as 0 (`gen_bool` panics outside 0..=1).
+pub fn prob(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
+    }
+}
+
 /// The injector's state.
 pub struct Faults {
     rng: StdRng,
@@ -65,7 +74,7 @@ impl Faults {
     pub fn new(rate: f64, seed: u64) -> Self {
         Faults {
             rng: StdRng::seed_from_u64(seed),
-            rate: rate.clamp(0.0, 1.0),
+            rate: prob(rate),
             rules: vec![],
         }
     }
@@ -103,12 +112,12 @@ impl Faults {
             let h = haystack();
             let hit = self.rules.iter().find(|r| h.contains(&r.pattern)).cloned();
             if let Some(r) = hit {
-                if self.rng.gen_bool(r.rate.clamp(0.0, 1.0)) {
+                if self.rng.gen_bool(prob(r.rate)) {
                     return Some(self.pick(write, &r.kinds));
                 }
             }
         }
-        if self.rate > 0.0 && self.rng.gen_bool(self.rate) {
+        if self.rate > 0.0 && self.rng.gen_bool(prob(self.rate)) {
             return Some(self.pick(write, &[]));
         }
         None

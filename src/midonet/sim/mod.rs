@@ -22,6 +22,7 @@ pub mod hosts;
 pub mod hosts_from_gni;
 pub mod http;
 pub mod invariants;
+pub mod latency;
 pub mod persist;
 pub mod ports;
 pub mod render;
@@ -89,9 +90,8 @@ pub struct Sim {
     pub write_lock: tokio::sync::Mutex<()>,
     pub stats: Mutex<stats::Stats>,
     pub faults: Mutex<faults::Faults>,
-    /// When the previous write's latency ends; a queued write starts its latency there, not
-    /// at its (timer-rounded) wake-up, so N queued writes take N × latency (see dispatch).
-    pub last_write_deadline: Mutex<Option<std::time::Instant>>,
+    /// When write latencies end (see [`latency`]).
+    pub write_clock: Mutex<latency::WriteClock>,
 }
 
 /// Locks a std mutex, ignoring poisoning (no handler panics, but never cascade one).
@@ -118,7 +118,7 @@ impl Sim {
             store: RwLock::new(store),
             write_lock: tokio::sync::Mutex::new(()),
             stats: Mutex::new(stats::Stats::default()),
-            last_write_deadline: Mutex::new(None),
+            write_clock: Mutex::new(latency::WriteClock::default()),
         })
     }
 

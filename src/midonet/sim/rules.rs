@@ -37,7 +37,7 @@ fn check_condition(c: &Condition, v: &mut Violations) {
         if val.as_deref().is_some_and(|m| !mac_mask_ok(m)) {
             v.add(
                 name,
-                "MAC mask string must be three groups of four hex digits joined with '.'",
+                "MAC mask must consist of three sets of four hexadecimal digits separated by periods, e.g. \"ffff.ff00.0000\".",
             );
         }
     }

@@ -17,11 +17,19 @@ struct Cli {
 enum Command {
     Apply(vpcmido::cli::apply::ApplyArgs),
     Check(vpcmido::cli::check::CheckArgs),
+    /// Release a view held by the mass-delete guard.
+    Confirm(vpcmido::cli::confirm::ConfirmArgs),
     Flush(vpcmido::cli::flush::FlushArgs),
     Gen(vpcmido::cli::gen::GenArgs),
     Plan(vpcmido::cli::plan::PlanArgs),
+    /// Ask the running daemon to re-read MidoNet and reconcile.
+    Resync(vpcmido::cli::resync::ResyncArgs),
+    /// Run the daemon.
+    Run(vpcmido::cli::run::RunArgs),
     #[command(about = "Run the MidoNet v5 REST API emulator (tests, demos, benchmarks)")]
     Sim(vpcmido::cli::sim::SimArgs),
+    /// Show the running daemon's state.
+    Status(vpcmido::cli::status::StatusArgs),
     Host(vpcmido::cli::host::HostArgs),
 }
 
@@ -35,5 +43,9 @@ fn main() -> ExitCode {
         Command::Gen(args) => vpcmido::cli::gen::run(&args),
         Command::Sim(args) => vpcmido::cli::sim::run(args),
         Command::Host(args) => vpcmido::cli::host::run(args),
+        Command::Run(args) => vpcmido::cli::run::run(args),
+        Command::Status(args) => vpcmido::cli::status::run(&args),
+        Command::Resync(args) => vpcmido::cli::resync::run(&args),
+        Command::Confirm(args) => vpcmido::cli::confirm::run(&args),
     }
 }

@@ -3,10 +3,14 @@
 //! is done by the library layers.
 pub mod apply;
 pub mod check;
+pub mod confirm;
 pub mod flush;
 pub mod gen;
 pub mod host;
 pub mod plan;
+pub mod resync;
+pub mod run;
 pub mod sim;
+pub mod status;
 pub mod target;
 pub mod tree;

@@ -26,6 +26,17 @@ pub struct Emitter<'a> {
     /// MACs of router ports, for ARP entries that name a port's MAC.
     pub(super) port_mac: HashMap<Key, String>,
     pub(super) ports: HashMap<Uuid, &'a OPort>,
+    /// Observed objects by id and table entries by bridge, indexed once per plan (the
+    /// per-scope passes look objects up here instead of re-indexing the whole observed state
+    /// for every scope, which made a whole-view plan quadratic in the number of VPCs).
+    pub(super) routers: HashMap<Uuid, &'a ORouter>,
+    pub(super) bridges: HashMap<Uuid, &'a OBridge>,
+    pub(super) chains: HashMap<Uuid, &'a OChain>,
+    pub(super) groups: HashMap<Uuid, &'a OIpAddrGroup>,
+    pub(super) port_groups: HashMap<Uuid, &'a OPortGroup>,
+    pub(super) dhcp_by_bridge: HashMap<Uuid, Vec<&'a ODhcpSubnet>>,
+    pub(super) arp_by_bridge: HashMap<Uuid, Vec<&'a OArp>>,
+    pub(super) mac_by_bridge: HashMap<Uuid, Vec<&'a OMac>>,
     /// Observed routes and BGP objects some desired object (in any scope) stands for.
     pub(super) claimed_routes: HashMap<Key, Uuid>,
     pub(super) route_ids: HashSet<Uuid>,
@@ -52,6 +63,15 @@ pub(super) fn rule_key(chain: &Key, rule: &crate::topology::Rule, nth: usize) ->
     chain.child(format!("rule/{h:016x}/{nth}"))
 }
 
+/// Groups observed table entries by their bridge, keeping observed order.
+fn by_bridge<T>(all: &[T], bridge: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<&T>> {
+    let mut m: HashMap<Uuid, Vec<&T>> = HashMap::new();
+    for x in all {
+        m.entry(bridge(x)).or_default().push(x);
+    }
+    m
+}
+
 pub(super) fn dhcp_pseudo_id(bridge: Uuid, subnet: ipnet::Ipv4Net) -> Uuid {
     Uuid::new_v5(&bridge, subnet.to_string().as_bytes())
 }
@@ -76,6 +96,14 @@ impl<'a> Emitter<'a> {
             gone: HashSet::new(),
             port_mac: HashMap::new(),
             ports: obs.ports.iter().map(|p| (p.id, p)).collect(),
+            routers: obs.routers.iter().map(|r| (r.id, r)).collect(),
+            bridges: obs.bridges.iter().map(|r| (r.id, r)).collect(),
+            chains: obs.chains.iter().map(|c| (c.id, c)).collect(),
+            groups: obs.ip_addr_groups.iter().map(|g| (g.id, g)).collect(),
+            port_groups: obs.port_groups.iter().map(|g| (g.id, g)).collect(),
+            dhcp_by_bridge: by_bridge(&obs.dhcp_subnets, |d| d.bridge),
+            arp_by_bridge: by_bridge(&obs.arp_entries, |a| a.bridge),
+            mac_by_bridge: by_bridge(&obs.mac_entries, |m| m.bridge),
             claimed_routes: HashMap::new(),
             route_ids: HashSet::new(),
             bgp_claimed: HashSet::new(),
@@ -241,13 +269,11 @@ impl<'a> Emitter<'a> {
                 self.creator.insert(id, i);
             }
         }
-        let groups: HashMap<Uuid, &OIpAddrGroup> =
-            self.obs.ip_addr_groups.iter().map(|g| (g.id, g)).collect();
         for g in &part.ip_addr_groups {
             let id = self.m.id(&g.key);
             let mut deps = vec![];
             let have: HashSet<Ipv4Addr> = if self.m.exists(&g.key) {
-                groups
+                self.groups
                     .get(&id)
                     .map(|o| o.addrs.iter().copied().collect())
                     .unwrap_or_default()
@@ -308,8 +334,6 @@ impl<'a> Emitter<'a> {
     }
 
     pub(super) fn devices(&mut self, scope: &Scope, part: &Part) {
-        let routers: HashMap<Uuid, &ORouter> = self.obs.routers.iter().map(|r| (r.id, r)).collect();
-        let bridges: HashMap<Uuid, &OBridge> = self.obs.bridges.iter().map(|r| (r.id, r)).collect();
         for r in &part.routers {
             let id = self.m.id(&r.key);
             let filters = Filters {
@@ -317,7 +341,12 @@ impl<'a> Emitter<'a> {
                 outbound: self.opt_id(&r.outbound_filter),
             };
             let deps = self.deps([filters.inbound, filters.outbound]);
-            match routers.get(&id).filter(|_| self.m.exists(&r.key)) {
+            match self
+                .routers
+                .get(&id)
+                .copied()
+                .filter(|_| self.m.exists(&r.key))
+            {
                 None => {
                     let op = Op::CreateRouter {
                         id,
@@ -351,7 +380,12 @@ impl<'a> Emitter<'a> {
                 outbound: self.opt_id(&b.outbound_filter),
             };
             let deps = self.deps([filters.inbound, filters.outbound]);
-            match bridges.get(&id).filter(|_| self.m.exists(&b.key)) {
+            match self
+                .bridges
+                .get(&id)
+                .copied()
+                .filter(|_| self.m.exists(&b.key))
+            {
                 None => {
                     let op = Op::CreateBridge {
                         id,

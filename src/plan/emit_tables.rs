@@ -78,7 +78,6 @@ impl<'a> Emitter<'a> {
     }
 
     pub(super) fn rules(&mut self, scope: &Scope, part: &Part) {
-        let chains: HashMap<Uuid, &OChain> = self.obs.chains.iter().map(|c| (c.id, c)).collect();
         for c in &part.chains {
             let chain = self.m.id(&c.key);
             let desired: Vec<crate::topology::Rule<Uuid>> = c
@@ -87,7 +86,12 @@ impl<'a> Emitter<'a> {
                 .filter_map(|r| r.try_map(|k| Some(self.m.id(k))))
                 .collect();
             let empty = Vec::new();
-            let observed = match chains.get(&chain).filter(|_| self.m.exists(&c.key)) {
+            let observed = match self
+                .chains
+                .get(&chain)
+                .copied()
+                .filter(|_| self.m.exists(&c.key))
+            {
                 Some(o) => &o.rules,
                 None => &empty,
             };
@@ -146,12 +150,11 @@ impl<'a> Emitter<'a> {
     }
 
     pub(super) fn members_and_tables(&mut self, scope: &Scope, part: &Part) {
-        let pgs: HashMap<Uuid, &OPortGroup> =
-            self.obs.port_groups.iter().map(|g| (g.id, g)).collect();
         for g in &part.port_groups {
             let id = self.m.id(&g.key);
             let want: Vec<Uuid> = g.members.iter().map(|k| self.m.id(k)).collect();
-            let have: Vec<Uuid> = pgs
+            let have: Vec<Uuid> = self
+                .port_groups
                 .get(&id)
                 .filter(|_| self.m.exists(&g.key))
                 .map(|o| o.members.clone())
@@ -265,10 +268,9 @@ impl<'a> Emitter<'a> {
             .m
             .exists(&d.bridge)
             .then(|| {
-                self.obs
-                    .dhcp_subnets
-                    .iter()
-                    .find(|o| o.bridge == bridge && o.subnet == d.subnet)
+                self.dhcp_by_bridge
+                    .get(&bridge)
+                    .and_then(|v| v.iter().copied().find(|o| o.subnet == d.subnet))
             })
             .flatten();
         let what = format!("{} on {}", d.subnet, d.key);
@@ -378,10 +380,12 @@ impl<'a> Emitter<'a> {
                 deps.extend(self.deps([Some(self.m.id(k))]));
             }
             let existing: Vec<&OArp> = self
-                .obs
-                .arp_entries
-                .iter()
-                .filter(|o| o.bridge == bridge && o.ip == a.ip)
+                .arp_by_bridge
+                .get(&bridge)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|o| o.ip == a.ip)
                 .collect();
             if existing.iter().any(|o| mac_eq(&o.mac, &mac)) {
                 continue;
@@ -416,10 +420,12 @@ impl<'a> Emitter<'a> {
             let bridge = self.m.id(&e.bridge);
             let port = self.m.id(&e.port);
             let existing: Vec<&OMac> = self
-                .obs
-                .mac_entries
-                .iter()
-                .filter(|o| o.bridge == bridge && mac_eq(&o.mac, &e.mac))
+                .mac_by_bridge
+                .get(&bridge)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|o| mac_eq(&o.mac, &e.mac))
                 .collect();
             if existing.iter().any(|o| o.port == port) {
                 continue;

@@ -27,6 +27,17 @@ pub struct Emitter<'a> {
     /// MACs of router ports, for ARP entries that name a port's MAC.
     port_mac: HashMap<Key, String>,
     ports: HashMap<Uuid, &'a OPort>,
+    /// Observed objects by id and table entries by bridge, indexed once per plan (the
+    /// per-scope passes look objects up here instead of re-indexing the whole observed state
+    /// for every scope, which made a whole-view plan quadratic in the number of VPCs).
+    routers: HashMap<Uuid, &'a ORouter>,
+    bridges: HashMap<Uuid, &'a OBridge>,
+    chains: HashMap<Uuid, &'a OChain>,
+    groups: HashMap<Uuid, &'a OIpAddrGroup>,
+    port_groups: HashMap<Uuid, &'a OPortGroup>,
+    dhcp_by_bridge: HashMap<Uuid, Vec<&'a ODhcpSubnet>>,
+    arp_by_bridge: HashMap<Uuid, Vec<&'a OArp>>,
+    mac_by_bridge: HashMap<Uuid, Vec<&'a OMac>>,
     /// Observed routes and BGP objects some desired object (in any scope) stands for.
     claimed_routes: HashMap<Key, Uuid>,
     route_ids: HashSet<Uuid>,
@@ -53,6 +64,15 @@ fn rule_key(chain: &Key, rule: &crate::topology::Rule, nth: usize) -> Key {
     chain.child(format!("rule/{h:016x}/{nth}"))
 }
 
+/// Groups observed table entries by their bridge, keeping observed order.
+fn by_bridge<T>(all: &[T], bridge: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<&T>> {
+    let mut m: HashMap<Uuid, Vec<&T>> = HashMap::new();
+    for x in all {
+        m.entry(bridge(x)).or_default().push(x);
+    }
+    m
+}
+
 fn dhcp_pseudo_id(bridge: Uuid, subnet: ipnet::Ipv4Net) -> Uuid {
     Uuid::new_v5(&bridge, subnet.to_string().as_bytes())
 }
@@ -77,6 +97,14 @@ impl<'a> Emitter<'a> {
             gone: HashSet::new(),
             port_mac: HashMap::new(),
             ports: obs.ports.iter().map(|p| (p.id, p)).collect(),
+            routers: obs.routers.iter().map(|r| (r.id, r)).collect(),
+            bridges: obs.bridges.iter().map(|r| (r.id, r)).collect(),
+            chains: obs.chains.iter().map(|c| (c.id, c)).collect(),
+            groups: obs.ip_addr_groups.iter().map(|g| (g.id, g)).collect(),
+            port_groups: obs.port_groups.iter().map(|g| (g.id, g)).collect(),
+            dhcp_by_bridge: by_bridge(&obs.dhcp_subnets, |d| d.bridge),
+            arp_by_bridge: by_bridge(&obs.arp_entries, |a| a.bridge),
+            mac_by_bridge: by_bridge(&obs.mac_entries, |m| m.bridge),
             claimed_routes: HashMap::new(),
             route_ids: HashSet::new(),
             bgp_claimed: HashSet::new(),
@@ -242,13 +270,11 @@ impl<'a> Emitter<'a> {
                 self.creator.insert(id, i);
             }
         }
-        let groups: HashMap<Uuid, &OIpAddrGroup> =
-            self.obs.ip_addr_groups.iter().map(|g| (g.id, g)).collect();
         for g in &part.ip_addr_groups {
             let id = self.m.id(&g.key);
             let mut deps = vec![];
             let have: HashSet<Ipv4Addr> = if self.m.exists(&g.key) {
-                groups
+                self.groups
                     .get(&id)
                     .map(|o| o.addrs.iter().copied().collect())
                     .unwrap_or_default()
@@ -309,8 +335,6 @@ impl<'a> Emitter<'a> {
     }
 
     fn devices(&mut self, scope: &Scope, part: &Part) {
-        let routers: HashMap<Uuid, &ORouter> = self.obs.routers.iter().map(|r| (r.id, r)).collect();
-        let bridges: HashMap<Uuid, &OBridge> = self.obs.bridges.iter().map(|r| (r.id, r)).collect();
         for r in &part.routers {
             let id = self.m.id(&r.key);
             let filters = Filters {
@@ -318,7 +342,12 @@ impl<'a> Emitter<'a> {
                 outbound: self.opt_id(&r.outbound_filter),
             };
             let deps = self.deps([filters.inbound, filters.outbound]);
-            match routers.get(&id).filter(|_| self.m.exists(&r.key)) {
+            match self
+                .routers
+                .get(&id)
+                .copied()
+                .filter(|_| self.m.exists(&r.key))
+            {
                 None => {
                     let op = Op::CreateRouter {
                         id,
@@ -352,7 +381,12 @@ impl<'a> Emitter<'a> {
                 outbound: self.opt_id(&b.outbound_filter),
             };
             let deps = self.deps([filters.inbound, filters.outbound]);
-            match bridges.get(&id).filter(|_| self.m.exists(&b.key)) {
+            match self
+                .bridges
+                .get(&id)
+                .copied()
+                .filter(|_| self.m.exists(&b.key))
+            {
                 None => {
                     let op = Op::CreateBridge {
                         id,
@@ -639,7 +673,6 @@ impl<'a> Emitter<'a> {
     }
 
     fn rules(&mut self, scope: &Scope, part: &Part) {
-        let chains: HashMap<Uuid, &OChain> = self.obs.chains.iter().map(|c| (c.id, c)).collect();
         for c in &part.chains {
             let chain = self.m.id(&c.key);
             let desired: Vec<crate::topology::Rule<Uuid>> = c
@@ -648,7 +681,12 @@ impl<'a> Emitter<'a> {
                 .filter_map(|r| r.try_map(|k| Some(self.m.id(k))))
                 .collect();
             let empty = Vec::new();
-            let observed = match chains.get(&chain).filter(|_| self.m.exists(&c.key)) {
+            let observed = match self
+                .chains
+                .get(&chain)
+                .copied()
+                .filter(|_| self.m.exists(&c.key))
+            {
                 Some(o) => &o.rules,
                 None => &empty,
             };
@@ -707,12 +745,11 @@ impl<'a> Emitter<'a> {
     }
 
     fn members_and_tables(&mut self, scope: &Scope, part: &Part) {
-        let pgs: HashMap<Uuid, &OPortGroup> =
-            self.obs.port_groups.iter().map(|g| (g.id, g)).collect();
         for g in &part.port_groups {
             let id = self.m.id(&g.key);
             let want: Vec<Uuid> = g.members.iter().map(|k| self.m.id(k)).collect();
-            let have: Vec<Uuid> = pgs
+            let have: Vec<Uuid> = self
+                .port_groups
                 .get(&id)
                 .filter(|_| self.m.exists(&g.key))
                 .map(|o| o.members.clone())
@@ -826,10 +863,9 @@ impl<'a> Emitter<'a> {
             .m
             .exists(&d.bridge)
             .then(|| {
-                self.obs
-                    .dhcp_subnets
-                    .iter()
-                    .find(|o| o.bridge == bridge && o.subnet == d.subnet)
+                self.dhcp_by_bridge
+                    .get(&bridge)
+                    .and_then(|v| v.iter().copied().find(|o| o.subnet == d.subnet))
             })
             .flatten();
         let what = format!("{} on {}", d.subnet, d.key);
@@ -939,10 +975,12 @@ impl<'a> Emitter<'a> {
                 deps.extend(self.deps([Some(self.m.id(k))]));
             }
             let existing: Vec<&OArp> = self
-                .obs
-                .arp_entries
-                .iter()
-                .filter(|o| o.bridge == bridge && o.ip == a.ip)
+                .arp_by_bridge
+                .get(&bridge)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|o| o.ip == a.ip)
                 .collect();
             if existing.iter().any(|o| mac_eq(&o.mac, &mac)) {
                 continue;
@@ -977,10 +1015,12 @@ impl<'a> Emitter<'a> {
             let bridge = self.m.id(&e.bridge);
             let port = self.m.id(&e.port);
             let existing: Vec<&OMac> = self
-                .obs
-                .mac_entries
-                .iter()
-                .filter(|o| o.bridge == bridge && mac_eq(&o.mac, &e.mac))
+                .mac_by_bridge
+                .get(&bridge)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|o| mac_eq(&o.mac, &e.mac))
                 .collect();
             if existing.iter().any(|o| o.port == port) {
                 continue;

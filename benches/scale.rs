@@ -288,6 +288,12 @@ fn main() {
         child(&spec);
         return;
     }
+    // `cargo test --all-targets` runs this binary too, without `--bench`: the real run takes
+    // many minutes, and tests/bench_smoke.rs already exercises the harness at 100 ENIs.
+    if !std::env::args().any(|a| a == "--bench") && std::env::var("VPCMIDO_BENCH_QUICK").is_err() {
+        println!("scale: skipped outside `cargo bench --bench scale` (see BENCHMARKS.md)");
+        return;
+    }
     let quick = std::env::var("VPCMIDO_BENCH_QUICK").is_ok_and(|v| v == "1");
     let (mut sizes, lats): (Vec<usize>, Vec<f64>) = if quick {
         (vec![100], vec![0.0])

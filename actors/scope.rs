@@ -224,7 +224,6 @@ impl ScopeActor {
                     created = c,
                     updated = u,
                     deleted = d,
-                    calls = out.calls.calls(),
                     rediscovered = out.discovered,
                     ms = out.elapsed.as_millis() as u64,
                     "pass done"
@@ -255,7 +254,6 @@ impl ScopeActor {
             tracing::warn!(
                 failures = st.failures,
                 retry_in_s = wait.as_secs_f64(),
-                calls = out.calls.calls(),
                 error = st.last_error.as_deref().unwrap_or(""),
                 "pass failed; retrying this scope only after the backoff"
             );

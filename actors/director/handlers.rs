@@ -117,6 +117,8 @@ impl Handler<Confirm> for Director {
         metrics::gauge!(m::GUARD_HELD).set(0.0);
         let v = h.version.clone();
         self.accept(ctx, h.version, h.full, h.alloc, h.skipped);
+        // The held view itself is not kept: the next view is translated in full.
+        self.accepted_view = None;
         Some(v)
     }
 }

@@ -229,8 +229,16 @@ async fn serve(
         tracing::error!("cannot install signal handlers");
         return 1;
     };
+    // The director never stops on its own; if it dies anyway, exit non-zero so that systemd
+    // restarts the daemon instead of leaving a process that serves a stale status.
+    let mut alive = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
+            _ = alive.tick() => if !director.connected() {
+                tracing::error!("the director stopped; exiting so that the service manager restarts vpcmido");
+                admin.stop().await;
+                return 1;
+            },
             _ = hup.recv() => { tracing::info!("SIGHUP: re-reading the view"); director.do_send(CheckView { force: true }); }
             _ = usr1.recv() => { tracing::info!("SIGUSR1: resync of every scope"); director.do_send(ResyncAll); }
             _ = usr2.recv() => director.do_send(DumpState),

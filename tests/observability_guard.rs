@@ -55,19 +55,33 @@ fn dashboards_follow_the_conventions() {
         assert_eq!(vars[0], "datasource", "{uid}: datasource variable first");
         let mut ids = BTreeSet::new();
         for p in d["panels"].as_array().expect("panels") {
-            assert!(ids.insert(p["id"].as_u64().expect("id")), "{uid}: duplicate panel id");
+            assert!(
+                ids.insert(p["id"].as_u64().expect("id")),
+                "{uid}: duplicate panel id"
+            );
             if p["type"] == "row" || p["type"] == "text" {
                 continue;
             }
-            assert_eq!(p["datasource"]["uid"], "${datasource}", "{uid} {}", p["title"]);
+            assert_eq!(
+                p["datasource"]["uid"], "${datasource}",
+                "{uid} {}",
+                p["title"]
+            );
             for t in p["targets"].as_array().expect("targets") {
                 n_queries += 1;
                 assert_eq!(t["datasource"]["uid"], "${datasource}");
                 let e = t["expr"].as_str().expect("expr");
                 if e.contains('[') {
-                    assert!(e.contains("[$__rate_interval]"), "{uid} {}: {e}", p["title"]);
+                    assert!(
+                        e.contains("[$__rate_interval]"),
+                        "{uid} {}: {e}",
+                        p["title"]
+                    );
                 }
-                assert!(!e.contains("vpc_id") && !e.contains("vpc=\""), "per-VPC label in {e}");
+                assert!(
+                    !e.contains("vpc_id") && !e.contains("vpc=\""),
+                    "per-VPC label in {e}"
+                );
             }
         }
     }
@@ -87,7 +101,10 @@ fn every_expression_parses() {
         assert!(!e.contains('$'), "{origin}: unexpanded variable in {e}");
         let n = promql_names(e);
         assert!(!n.is_empty(), "{origin}: no metric in {e}");
-        assert!(!n.contains("<no name>"), "{origin}: selector without a name in {e}");
+        assert!(
+            !n.contains("<no name>"),
+            "{origin}: selector without a name in {e}"
+        );
         names.extend(n);
     }
     // A typo must not parse into a silently empty panel: garbage fails.
@@ -194,34 +211,55 @@ fn daemon_scrape_backs_every_query() {
     let samples = sample_names(&scrape);
 
     // Figures of a converged 3-VPC daemon.
-    assert_eq!(value(&scrape, "vpcmido_vpcs{state=\"converged\"}"), Some(3.0), "{scrape}");
+    assert_eq!(
+        value(&scrape, "vpcmido_vpcs{state=\"converged\"}"),
+        Some(3.0),
+        "{scrape}"
+    );
     assert_eq!(value(&scrape, "vpcmido_vpcs{state=\"failed\"}"), Some(0.0));
     assert_eq!(value(&scrape, "vpcmido_view_apply_lag_seconds"), Some(0.0));
     assert_eq!(value(&scrape, "vpcmido_view_invalid"), Some(0.0));
-    assert_eq!(value(&scrape, "vpcmido_applied_version_writes_total"), Some(1.0));
+    assert_eq!(
+        value(&scrape, "vpcmido_applied_version_writes_total"),
+        Some(1.0)
+    );
     let applied_at = value(&scrape, "vpcmido_view_applied_timestamp_seconds").expect("applied ts");
     let loaded_at = value(&scrape, "vpcmido_view_loaded_timestamp_seconds").expect("loaded ts");
-    assert!(applied_at >= loaded_at && loaded_at > 1.7e9, "{loaded_at} {applied_at}");
+    assert!(
+        applied_at >= loaded_at && loaded_at > 1.7e9,
+        "{loaded_at} {applied_at}"
+    );
     let ok_vpc_passes: f64 = scrape
         .lines()
         .filter(|l| l.starts_with("vpcmido_reconcile_passes_total{") && l.contains("scope=\"vpc\""))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
-    assert!(ok_vpc_passes >= 6.0, "3 startup + 3 admin VPC passes at least, got {ok_vpc_passes}");
+    assert!(
+        ok_vpc_passes >= 6.0,
+        "3 startup + 3 admin VPC passes at least, got {ok_vpc_passes}"
+    );
     let gets: f64 = scrape
         .lines()
-        .filter(|l| l.starts_with("vpcmido_midonet_requests_total{") && l.contains("method=\"GET\""))
+        .filter(|l| {
+            l.starts_with("vpcmido_midonet_requests_total{") && l.contains("method=\"GET\"")
+        })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
     assert!(gets > 0.0, "no MidoNet GETs counted");
     assert!(!version.is_empty());
 
     // No summaries; every described family present is of its described kind.
-    assert!(!types.values().any(|t| t == "summary"), "summary rendered: {types:?}");
+    assert!(
+        !types.values().any(|t| t == "summary"),
+        "summary rendered: {types:?}"
+    );
     for (name, t) in &types {
         if let Some((kind, help)) = described.get(name) {
             assert_eq!(t, kind, "{name}");
-            assert!(scrape.contains(&format!("# HELP {name} {help}")), "HELP of {name}");
+            assert!(
+                scrape.contains(&format!("# HELP {name} {help}")),
+                "HELP of {name}"
+            );
         }
         assert!(name.starts_with("vpcmido_"), "unprefixed metric {name}");
         if t == "counter" {
@@ -231,9 +269,15 @@ fn daemon_scrape_backs_every_query() {
     // The pass histogram has the documented buckets (15 + Inf).
     let pass_buckets = scrape
         .lines()
-        .filter(|l| l.starts_with("vpcmido_reconcile_pass_duration_seconds_bucket{") && l.contains("scope=\"core\""))
+        .filter(|l| {
+            l.starts_with("vpcmido_reconcile_pass_duration_seconds_bucket{")
+                && l.contains("scope=\"core\"")
+        })
         .count();
-    assert_eq!(pass_buckets, vpcmido::actors::metrics::PASS_DURATION_BUCKETS.len() + 1);
+    assert_eq!(
+        pass_buckets,
+        vpcmido::actors::metrics::PASS_DURATION_BUCKETS.len() + 1
+    );
 
     // Every name a dashboard or alert uses: in the scrape, or an event-only described name.
     let mut event_only = BTreeSet::new();
@@ -243,7 +287,10 @@ fn daemon_scrape_backs_every_query() {
                 continue;
             }
             let f = family(&n, &described);
-            assert!(described.contains_key(&f), "{origin}: `{n}` neither exported nor described");
+            assert!(
+                described.contains_key(&f),
+                "{origin}: `{n}` neither exported nor described"
+            );
             event_only.insert(f);
         }
     }
@@ -257,12 +304,18 @@ fn daemon_scrape_backs_every_query() {
     ]
     .map(String::from)
     .into();
-    assert_eq!(event_only, expected, "event-only series changed; update docs/metrics.md");
+    assert_eq!(
+        event_only, expected,
+        "event-only series changed; update docs/metrics.md"
+    );
 
     // docs/metrics.md documents every described metric (as `name`).
     let doc = std::fs::read_to_string(root().join("docs/metrics.md")).expect("docs/metrics.md");
     for name in described.keys() {
-        assert!(doc.contains(&format!("`{name}`")), "docs/metrics.md lacks `{name}`");
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "docs/metrics.md lacks `{name}`"
+        );
     }
     assert_eq!(described.len(), 19, "{:?}", described.keys());
 
@@ -276,7 +329,11 @@ fn daemon_scrape_backs_every_query() {
             .spawn()
             .expect("promtool");
         use std::io::Write;
-        c.stdin.take().expect("stdin").write_all(scrape.as_bytes()).expect("pipe");
+        c.stdin
+            .take()
+            .expect("stdin")
+            .write_all(scrape.as_bytes())
+            .expect("pipe");
         let out = c.wait_with_output().expect("promtool");
         assert!(
             out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
@@ -290,16 +347,25 @@ fn daemon_scrape_backs_every_query() {
 /// `promtool check rules dashboards/alerts.yml` passes and finds every rule.
 #[test]
 fn promtool_checks_the_rules() {
-    let Some(promtool) = tool("promtool") else { return };
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
     let out = Command::new(promtool)
         .args(["check", "rules"])
         .arg(root().join("dashboards/alerts.yml"))
         .output()
         .expect("promtool");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "promtool check rules: {text}");
     let n = gen::alerts().len();
-    assert!(text.contains(&format!("SUCCESS: {n} rules found")), "{text}");
+    assert!(
+        text.contains(&format!("SUCCESS: {n} rules found")),
+        "{text}"
+    );
 }
 
 /// An invalid view shows up as the event-only series `vpcmido_view_errors_total{reason}` and
@@ -314,12 +380,19 @@ fn invalid_view_is_counted() {
         let s = d.scrape();
         s.contains("vpcmido_view_errors_total{").then_some(s)
     });
-    assert_eq!(value(&scrape, "vpcmido_view_invalid"), Some(1.0), "{scrape}");
+    assert_eq!(
+        value(&scrape, "vpcmido_view_invalid"),
+        Some(1.0),
+        "{scrape}"
+    );
     let errs: f64 = scrape
         .lines()
         .filter(|l| l.starts_with("vpcmido_view_errors_total{reason=\"syntax\"}"))
         .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
         .sum();
     assert!(errs >= 1.0, "{scrape}");
-    assert_eq!(std::fs::read_to_string(&d.applied).expect("applied").trim(), version);
+    assert_eq!(
+        std::fs::read_to_string(&d.applied).expect("applied").trim(),
+        version
+    );
 }

@@ -17,7 +17,12 @@ fn free_port() -> u16 {
 }
 
 fn query(prom: &str, expr: &str) -> Value {
-    let (code, body) = http(prom, "GET", &format!("/api/v1/query?query={}", urlencode(expr)), "");
+    let (code, body) = http(
+        prom,
+        "GET",
+        &format!("/api/v1/query?query={}", urlencode(expr)),
+        "",
+    );
     let v: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
     assert_eq!(code, 200, "{expr}: {body}");
     v
@@ -30,7 +35,9 @@ fn results(v: &Value) -> usize {
 #[test]
 fn prometheus_evaluates_every_dashboard_and_alert_expression() {
     let t0 = Instant::now();
-    let Some(prometheus) = tool("prometheus") else { return };
+    let Some(prometheus) = tool("prometheus") else {
+        return;
+    };
     let d = Daemon::start(3, &[]);
     d.wait_applied(Duration::from_secs(30));
 
@@ -52,7 +59,10 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
     let _p = Reaped(
         Command::new(prometheus)
             .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address={prom}"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -69,7 +79,12 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
         (results(&v) == 1).then_some(())
     });
     let up = query(&prom, r#"min_over_time(up{job="vpcmido"}[1m])"#);
-    assert_eq!(up["data"]["result"][0]["value"][1], "1", "target down: {up}\n{}", dump());
+    assert_eq!(
+        up["data"]["result"][0]["value"][1],
+        "1",
+        "target down: {up}\n{}",
+        dump()
+    );
 
     // Every expression evaluates (status success); count those with data.
     let mut with_data = Vec::new();
@@ -93,7 +108,10 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
     let conv = query(&prom, r#"sum(vpcmido_vpcs{state="converged"})"#);
     assert_eq!(conv["data"]["result"][0]["value"][1], "3", "{conv}");
     let reqs = query(&prom, "sum(vpcmido_midonet_requests_total)");
-    let n: f64 = reqs["data"]["result"][0]["value"][1].as_str().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let n: f64 = reqs["data"]["result"][0]["value"][1]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0);
     assert!(n > 0.0, "no MidoNet requests: {reqs}");
     for key in [
         "vpcmido-overview / Apply lag",
@@ -105,19 +123,27 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
         "vpcmido-overview / Objects owned by kind",
         "vpcmido-vpc / VPCs by state",
     ] {
-        assert!(with_data.contains(&key.to_string()), "{key} returned no data; with data: {with_data:?}");
+        assert!(
+            with_data.contains(&key.to_string()),
+            "{key} returned no data; with data: {with_data:?}"
+        );
     }
     // The rules loaded and are evaluated (health ok, none firing).
     let (code, body) = http(&prom, "GET", "/api/v1/rules", "");
     assert_eq!(code, 200);
     let rules: Value = serde_json::from_str(&body).expect("rules json");
-    let rs = rules["data"]["groups"][0]["rules"].as_array().cloned().unwrap_or_default();
+    let rs = rules["data"]["groups"][0]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(rs.len(), gen::alerts().len(), "{body}");
     wait_for("every rule evaluated", Duration::from_secs(10), || {
         let (_, b) = http(&prom, "GET", "/api/v1/rules", "");
         let v: Value = serde_json::from_str(&b).ok()?;
         let rs = v["data"]["groups"][0]["rules"].as_array()?.clone();
-        rs.iter().all(|r| r["health"] == "ok" && r["state"] == "inactive").then_some(())
+        rs.iter()
+            .all(|r| r["health"] == "ok" && r["state"] == "inactive")
+            .then_some(())
     });
     eprintln!(
         "{} expressions evaluated, {} with data, {:.1} s",
@@ -125,5 +151,9 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
         with_data.len(),
         t0.elapsed().as_secs_f64()
     );
-    assert!(t0.elapsed() < Duration::from_secs(60), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        t0.elapsed()
+    );
 }

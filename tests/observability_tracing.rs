@@ -27,8 +27,12 @@ fn pass_ends(d: &Daemon, trigger: &str) -> BTreeMap<String, usize> {
     for v in json_lines(d).iter().filter(|v| is_pass_end(v)) {
         let span = &v["span"];
         assert_eq!(span["name"], "pass", "pass event outside a pass span: {v}");
-        let scope = span["scope"].as_str().unwrap_or_else(|| panic!("no scope: {v}"));
-        let t = span["trigger"].as_str().unwrap_or_else(|| panic!("no trigger: {v}"));
+        let scope = span["scope"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no scope: {v}"));
+        let t = span["trigger"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no trigger: {v}"));
         if t == trigger {
             *m.entry(scope.to_string()).or_default() += 1;
         }
@@ -39,7 +43,9 @@ fn pass_ends(d: &Daemon, trigger: &str) -> BTreeMap<String, usize> {
 fn admin_passes(d: &Daemon) -> f64 {
     d.scrape()
         .lines()
-        .filter(|l| l.starts_with("vpcmido_reconcile_passes_total{") && l.contains("trigger=\"admin\""))
+        .filter(|l| {
+            l.starts_with("vpcmido_reconcile_passes_total{") && l.contains("trigger=\"admin\"")
+        })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()
 }
@@ -68,11 +74,18 @@ fn json_logs_one_pass_span_per_pass_and_runtime_log_level() {
     let lines = json_lines(&d);
     assert!(lines.len() >= 5, "{} lines", lines.len());
     for v in &lines {
-        assert!(v["level"].is_string() && v["message"].is_string() && v["timestamp"].is_string(), "{v}");
+        assert!(
+            v["level"].is_string() && v["message"].is_string() && v["timestamp"].is_string(),
+            "{v}"
+        );
     }
     let startup = pass_ends(&d, "startup");
     for id in &vpcs {
-        assert_eq!(startup.get(id), Some(&1), "one startup pass of {id}: {startup:?}");
+        assert_eq!(
+            startup.get(id),
+            Some(&1),
+            "one startup pass of {id}: {startup:?}"
+        );
     }
     assert_eq!(startup.get("core"), Some(&1), "{startup:?}");
 
@@ -83,9 +96,14 @@ fn json_logs_one_pass_span_per_pass_and_runtime_log_level() {
     assert_eq!(code, 200, "{body}");
     let scopes: Value = serde_json::from_str(&body).expect("resync json");
     assert_eq!(scopes["scopes"], 4, "{body}");
-    wait_for("4 admin passes", Duration::from_secs(20), || (admin_passes(&d) >= 4.0).then_some(()));
+    wait_for("4 admin passes", Duration::from_secs(20), || {
+        (admin_passes(&d) >= 4.0).then_some(())
+    });
     std::thread::sleep(Duration::from_millis(200));
-    assert!(pass_ends(&d, "admin").is_empty(), "pass events logged at warn");
+    assert!(
+        pass_ends(&d, "admin").is_empty(),
+        "pass events logged at warn"
+    );
 
     // A filter that does not parse is refused; the level stays.
     let (code, _) = http(&d.admin, "PUT", "/log-level", "vpcmido=[[[");
@@ -96,13 +114,19 @@ fn json_logs_one_pass_span_per_pass_and_runtime_log_level() {
     assert_eq!(code, 200, "{body}");
     let (code, _) = http(&d.admin, "POST", "/resync", "");
     assert_eq!(code, 200);
-    wait_for("8 admin passes", Duration::from_secs(20), || (admin_passes(&d) >= 8.0).then_some(()));
+    wait_for("8 admin passes", Duration::from_secs(20), || {
+        (admin_passes(&d) >= 8.0).then_some(())
+    });
     let admin = wait_for("4 admin pass events", Duration::from_secs(10), || {
         let m = pass_ends(&d, "admin");
         (m.values().sum::<usize>() >= 4).then_some(m)
     });
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(pass_ends(&d, "admin"), admin, "more events after the 4 passes");
+    assert_eq!(
+        pass_ends(&d, "admin"),
+        admin,
+        "more events after the 4 passes"
+    );
     assert_eq!(admin.len(), 4, "{admin:?}");
     assert!(admin.values().all(|&n| n == 1), "{admin:?}");
     for id in vpcs.iter().map(String::as_str).chain(["core"]) {

@@ -235,8 +235,21 @@ pub fn overview() -> Value {
             Pos(4, 1, 4, 4), &[(&format!("max(time() - ({} > {}))", s("vpcmido_view_loaded_timestamp_seconds"), s("vpcmido_view_applied_timestamp_seconds")), "not applied")]),
         &[(None, "green"), (Some(120.0), "orange"), (Some(600.0), "red")],
     ));
-    panels.push(panel(4, "stat", "Last applied", "Time since the applied-version file was last written (the CLC's handshake).", "s",
-        Pos(8, 1, 4, 4), &[(&format!("time() - max({})", s("vpcmido_view_applied_timestamp_seconds")), "since applied")]));
+    panels.push(panel(
+        4,
+        "stat",
+        "Last applied",
+        "Time since the applied-version file was last written (the CLC's handshake).",
+        "s",
+        Pos(8, 1, 4, 4),
+        &[(
+            &format!(
+                "time() - max({})",
+                s("vpcmido_view_applied_timestamp_seconds")
+            ),
+            "since applied",
+        )],
+    ));
     panels.push(thresholds(
         panel(5, "stat", "VPCs failing", "VPC supervisors failed or backing off after failed passes (which ones: /status top_failing or the VPC drill-down).", "none",
             Pos(12, 1, 4, 4), &[(&format!("sum({}) or vector(0)", sl("vpcmido_vpcs", r#"state=~"failed|backing_off""#)), "failing")]),
@@ -248,61 +261,245 @@ pub fn overview() -> Value {
         &[(None, "green"), (Some(1.0), "red")],
     ));
     panels.push(thresholds(
-        panel(7, "stat", "Guard holding a view", "1 while the mass-delete guard holds a view until `vpcmido confirm`.", "none",
-            Pos(20, 1, 4, 4), &[(&format!("max({})", s("vpcmido_guard_held")), "held")]),
+        panel(
+            7,
+            "stat",
+            "Guard holding a view",
+            "1 while the mass-delete guard holds a view until `vpcmido confirm`.",
+            "none",
+            Pos(20, 1, 4, 4),
+            &[(&format!("max({})", s("vpcmido_guard_held")), "held")],
+        ),
         &[(None, "green"), (Some(1.0), "orange")],
     ));
     panels.push(panel(8, "timeseries", "VPCs by state", "VPC supervisors by state: converged, applying, backing_off, failed, waiting_core, deleting.", "none",
         Pos(0, 5, 12, 8), &[(&format!("sum by (state) ({})", s("vpcmido_vpcs")), "{{state}}")]));
-    panels.push(panel(9, "timeseries", "Reconcile passes by scope and outcome", "Passes per second; outcome ok (wrote), noop (nothing to do), failed.", "ops",
-        Pos(12, 5, 12, 8), &[(&format!("sum by (scope, outcome) ({})", rate("vpcmido_reconcile_passes_total")), "{{scope}} {{outcome}}")]));
-    panels.push(panel(10, "timeseries", "Reconcile passes by trigger", "Why passes ran: startup, view_changed, admin, audit, retry, respawn.", "ops",
-        Pos(0, 13, 12, 8), &[(&format!("sum by (trigger) ({})", rate("vpcmido_reconcile_passes_total")), "{{trigger}}")]));
-    panels.push(panel(11, "timeseries", "Reconcile pass duration", "p50 and p99 of one pass, core and VPC scopes.", "s",
-        Pos(12, 13, 12, 8), &[
-            (&q(0.5, "vpcmido_reconcile_pass_duration_seconds", "scope"), "p50 {{scope}}"),
-            (&q(0.99, "vpcmido_reconcile_pass_duration_seconds", "scope"), "p99 {{scope}}"),
-        ]));
-    panels.push(panel(12, "timeseries", "View errors by reason", "View files that could not be used: read, syntax, invalid.", "none",
-        Pos(0, 21, 8, 7), &[(&format!("sum by (reason) (increase({}[$__rate_interval]))", s("vpcmido_view_errors_total")), "{{reason}}")]));
-    panels.push(panel(13, "timeseries", "Actor restarts and guard holds", "Actors found dead and started again (by scope); views held by the mass-delete guard.", "none",
-        Pos(8, 21, 8, 7), &[
-            (&format!("sum by (scope) (increase({}[$__rate_interval]))", s("vpcmido_actor_restarts_total")), "restarts {{scope}}"),
-            (&format!("sum(increase({}[$__rate_interval]))", s("vpcmido_guard_holds_total")), "guard holds"),
-        ]));
-    panels.push(panel(14, "timeseries", "Applied-version writes", "Handshakes with the CLC: writes of the applied-version file.", "none",
-        Pos(16, 21, 8, 7), &[(&format!("sum(increase({}[$__rate_interval]))", s("vpcmido_applied_version_writes_total")), "writes")]));
+    panels.push(panel(
+        9,
+        "timeseries",
+        "Reconcile passes by scope and outcome",
+        "Passes per second; outcome ok (wrote), noop (nothing to do), failed.",
+        "ops",
+        Pos(12, 5, 12, 8),
+        &[(
+            &format!(
+                "sum by (scope, outcome) ({})",
+                rate("vpcmido_reconcile_passes_total")
+            ),
+            "{{scope}} {{outcome}}",
+        )],
+    ));
+    panels.push(panel(
+        10,
+        "timeseries",
+        "Reconcile passes by trigger",
+        "Why passes ran: startup, view_changed, admin, audit, retry, respawn.",
+        "ops",
+        Pos(0, 13, 12, 8),
+        &[(
+            &format!(
+                "sum by (trigger) ({})",
+                rate("vpcmido_reconcile_passes_total")
+            ),
+            "{{trigger}}",
+        )],
+    ));
+    panels.push(panel(
+        11,
+        "timeseries",
+        "Reconcile pass duration",
+        "p50 and p99 of one pass, core and VPC scopes.",
+        "s",
+        Pos(12, 13, 12, 8),
+        &[
+            (
+                &q(0.5, "vpcmido_reconcile_pass_duration_seconds", "scope"),
+                "p50 {{scope}}",
+            ),
+            (
+                &q(0.99, "vpcmido_reconcile_pass_duration_seconds", "scope"),
+                "p99 {{scope}}",
+            ),
+        ],
+    ));
+    panels.push(panel(
+        12,
+        "timeseries",
+        "View errors by reason",
+        "View files that could not be used: read, syntax, invalid.",
+        "none",
+        Pos(0, 21, 8, 7),
+        &[(
+            &format!(
+                "sum by (reason) (increase({}[$__rate_interval]))",
+                s("vpcmido_view_errors_total")
+            ),
+            "{{reason}}",
+        )],
+    ));
+    panels.push(panel(
+        13,
+        "timeseries",
+        "Actor restarts and guard holds",
+        "Actors found dead and started again (by scope); views held by the mass-delete guard.",
+        "none",
+        Pos(8, 21, 8, 7),
+        &[
+            (
+                &format!(
+                    "sum by (scope) (increase({}[$__rate_interval]))",
+                    s("vpcmido_actor_restarts_total")
+                ),
+                "restarts {{scope}}",
+            ),
+            (
+                &format!(
+                    "sum(increase({}[$__rate_interval]))",
+                    s("vpcmido_guard_holds_total")
+                ),
+                "guard holds",
+            ),
+        ],
+    ));
+    panels.push(panel(
+        14,
+        "timeseries",
+        "Applied-version writes",
+        "Handshakes with the CLC: writes of the applied-version file.",
+        "none",
+        Pos(16, 21, 8, 7),
+        &[(
+            &format!(
+                "sum(increase({}[$__rate_interval]))",
+                s("vpcmido_applied_version_writes_total")
+            ),
+            "writes",
+        )],
+    ));
 
     panels.push(row(20, "MidoNet", 28));
     panels.push(panel(21, "timeseries", "MidoNet requests by method and status", "HTTP requests to the MidoNet REST API per second, every attempt; status `error` = no reply.", "reqps",
         Pos(0, 29, 12, 8), &[(&format!("sum by (method, status) ({})", rate("vpcmido_midonet_requests_total")), "{{method}} {{status}}")]));
     panels.push(thresholds(
-        panel(22, "timeseries", "MidoNet error ratio", "Share of requests answered 5xx or not answered.", "percentunit",
-            Pos(12, 29, 12, 8), &[(&format!("(sum({}) or vector(0)) / sum({})", ratel("vpcmido_midonet_requests_total", r#"status=~"5..|error""#), rate("vpcmido_midonet_requests_total")), "errors")]),
+        panel(
+            22,
+            "timeseries",
+            "MidoNet error ratio",
+            "Share of requests answered 5xx or not answered.",
+            "percentunit",
+            Pos(12, 29, 12, 8),
+            &[(
+                &format!(
+                    "(sum({}) or vector(0)) / sum({})",
+                    ratel("vpcmido_midonet_requests_total", r#"status=~"5..|error""#),
+                    rate("vpcmido_midonet_requests_total")
+                ),
+                "errors",
+            )],
+        ),
         &[(None, "green"), (Some(0.05), "red")],
     ));
-    panels.push(panel(23, "timeseries", "MidoNet request latency", "p50 and p99 of one REST round trip, by method.", "s",
-        Pos(0, 37, 12, 8), &[
-            (&q(0.5, "vpcmido_midonet_request_duration_seconds", "method"), "p50 {{method}}"),
-            (&q(0.99, "vpcmido_midonet_request_duration_seconds", "method"), "p99 {{method}}"),
-        ]));
-    panels.push(panel(24, "timeseries", "MidoNet requests by resource (top 10)", "Requests per second by object kind (bounded: one value per MidoNet resource kind).", "reqps",
-        Pos(12, 37, 12, 8), &[(&format!("topk(10, sum by (resource) ({}))", rate("vpcmido_midonet_requests_total")), "{{resource}}")]));
-    panels.push(panel(25, "timeseries", "Rate-limit wait", "Time calls waited for their rate budget (read/write) or a write slot: p99 and mean.", "s",
-        Pos(0, 45, 12, 8), &[
-            (&q(0.99, "vpcmido_midonet_ratelimit_wait_seconds", "budget"), "p99 {{budget}}"),
-            (&format!("sum by (budget) ({}) / sum by (budget) ({})", rate("vpcmido_midonet_ratelimit_wait_seconds_sum"), rate("vpcmido_midonet_ratelimit_wait_seconds_count")), "mean {{budget}}"),
-        ]));
+    panels.push(panel(
+        23,
+        "timeseries",
+        "MidoNet request latency",
+        "p50 and p99 of one REST round trip, by method.",
+        "s",
+        Pos(0, 37, 12, 8),
+        &[
+            (
+                &q(0.5, "vpcmido_midonet_request_duration_seconds", "method"),
+                "p50 {{method}}",
+            ),
+            (
+                &q(0.99, "vpcmido_midonet_request_duration_seconds", "method"),
+                "p99 {{method}}",
+            ),
+        ],
+    ));
+    panels.push(panel(
+        24,
+        "timeseries",
+        "MidoNet requests by resource (top 10)",
+        "Requests per second by object kind (bounded: one value per MidoNet resource kind).",
+        "reqps",
+        Pos(12, 37, 12, 8),
+        &[(
+            &format!(
+                "topk(10, sum by (resource) ({}))",
+                rate("vpcmido_midonet_requests_total")
+            ),
+            "{{resource}}",
+        )],
+    ));
+    panels.push(panel(
+        25,
+        "timeseries",
+        "Rate-limit wait",
+        "Time calls waited for their rate budget (read/write) or a write slot: p99 and mean.",
+        "s",
+        Pos(0, 45, 12, 8),
+        &[
+            (
+                &q(0.99, "vpcmido_midonet_ratelimit_wait_seconds", "budget"),
+                "p99 {{budget}}",
+            ),
+            (
+                &format!(
+                    "sum by (budget) ({}) / sum by (budget) ({})",
+                    rate("vpcmido_midonet_ratelimit_wait_seconds_sum"),
+                    rate("vpcmido_midonet_ratelimit_wait_seconds_count")
+                ),
+                "mean {{budget}}",
+            ),
+        ],
+    ));
     panels.push(panel(26, "timeseries", "MidoNet retries by reason", "Attempts repeated after a transient failure: unavailable (503), server_error, conflict, timeout, connect.", "ops",
         Pos(12, 45, 12, 8), &[(&format!("sum by (reason) ({})", rate("vpcmido_midonet_retries_total")), "{{reason}}")]));
 
     panels.push(row(30, "Objects and writes", 53));
-    panels.push(panel(31, "timeseries", "Objects owned by kind", "MidoNet objects the accepted view wants, by kind.", "none",
-        Pos(0, 54, 8, 8), &[(&format!("sum by (kind) ({})", s("vpcmido_owned_objects")), "{{kind}}")]));
-    panels.push(panel(32, "timeseries", "Planned writes by kind and action", "Writes the planner decided per second, by object kind and create/update/delete.", "ops",
-        Pos(8, 54, 8, 8), &[(&format!("sum by (kind, action) ({})", rate("vpcmido_planned_ops_total")), "{{action}} {{kind}}")]));
-    panels.push(panel(33, "timeseries", "Drift found by the audit", "Writes a drift audit found necessary (MidoNet changed behind vpcmido's back), by scope.", "none",
-        Pos(16, 54, 8, 8), &[(&format!("sum by (scope) (increase({}[$__rate_interval]))", s("vpcmido_drift_ops_total")), "{{scope}}")]));
+    panels.push(panel(
+        31,
+        "timeseries",
+        "Objects owned by kind",
+        "MidoNet objects the accepted view wants, by kind.",
+        "none",
+        Pos(0, 54, 8, 8),
+        &[(
+            &format!("sum by (kind) ({})", s("vpcmido_owned_objects")),
+            "{{kind}}",
+        )],
+    ));
+    panels.push(panel(
+        32,
+        "timeseries",
+        "Planned writes by kind and action",
+        "Writes the planner decided per second, by object kind and create/update/delete.",
+        "ops",
+        Pos(8, 54, 8, 8),
+        &[(
+            &format!(
+                "sum by (kind, action) ({})",
+                rate("vpcmido_planned_ops_total")
+            ),
+            "{{action}} {{kind}}",
+        )],
+    ));
+    panels.push(panel(
+        33,
+        "timeseries",
+        "Drift found by the audit",
+        "Writes a drift audit found necessary (MidoNet changed behind vpcmido's back), by scope.",
+        "none",
+        Pos(16, 54, 8, 8),
+        &[(
+            &format!(
+                "sum by (scope) (increase({}[$__rate_interval]))",
+                s("vpcmido_drift_ops_total")
+            ),
+            "{{scope}}",
+        )],
+    ));
 
     dashboard(
         OVERVIEW_UID,
@@ -318,7 +515,8 @@ pub fn overview() -> Value {
 /// what the metrics allow: the VPC scope as a whole.
 pub fn vpc() -> Value {
     let s = |m: &str| format!("{m}{{instance=~\"$instance\"}}");
-    let vr = |m: &str| format!("rate({m}{{instance=~\"$instance\",scope=\"vpc\"}}[$__rate_interval])");
+    let vr =
+        |m: &str| format!("rate({m}{{instance=~\"$instance\",scope=\"vpc\"}}[$__rate_interval])");
     let text = "### VPC `${vpc}`\n\n\
         vpcmido exports **no per-VPC label** on any series (cardinality rule, docs/metrics.md): \
         the per-VPC detail (state, failures in a row, last error, last trigger, objects, drift, \
@@ -333,26 +531,74 @@ pub fn vpc() -> Value {
         "gridPos": grid(Pos(0, 0, 24, 7)),
         "options": {"mode": "markdown", "content": text},
     })];
-    panels.push(panel(2, "timeseries", "VPCs by state", "VPC supervisors by state.", "none",
-        Pos(0, 7, 12, 8), &[(&format!("sum by (state) ({})", s("vpcmido_vpcs")), "{{state}}")]));
-    panels.push(panel(3, "timeseries", "VPC passes by outcome", "Passes of VPC actors per second, by outcome.", "ops",
-        Pos(12, 7, 12, 8), &[(&format!("sum by (outcome) ({})", vr("vpcmido_reconcile_passes_total")), "{{outcome}}")]));
-    panels.push(panel(4, "timeseries", "VPC passes by trigger", "Why VPC passes ran.", "ops",
-        Pos(0, 15, 12, 8), &[(&format!("sum by (trigger) ({})", vr("vpcmido_reconcile_passes_total")), "{{trigger}}")]));
-    panels.push(panel(5, "heatmap", "VPC pass duration", "Distribution of VPC pass durations (histogram buckets).", "s",
-        Pos(12, 15, 12, 8), &[(&format!("sum by (le) ({})", vr("vpcmido_reconcile_pass_duration_seconds_bucket")), "{{le}}")]));
+    panels.push(panel(
+        2,
+        "timeseries",
+        "VPCs by state",
+        "VPC supervisors by state.",
+        "none",
+        Pos(0, 7, 12, 8),
+        &[(
+            &format!("sum by (state) ({})", s("vpcmido_vpcs")),
+            "{{state}}",
+        )],
+    ));
+    panels.push(panel(
+        3,
+        "timeseries",
+        "VPC passes by outcome",
+        "Passes of VPC actors per second, by outcome.",
+        "ops",
+        Pos(12, 7, 12, 8),
+        &[(
+            &format!(
+                "sum by (outcome) ({})",
+                vr("vpcmido_reconcile_passes_total")
+            ),
+            "{{outcome}}",
+        )],
+    ));
+    panels.push(panel(
+        4,
+        "timeseries",
+        "VPC passes by trigger",
+        "Why VPC passes ran.",
+        "ops",
+        Pos(0, 15, 12, 8),
+        &[(
+            &format!(
+                "sum by (trigger) ({})",
+                vr("vpcmido_reconcile_passes_total")
+            ),
+            "{{trigger}}",
+        )],
+    ));
+    panels.push(panel(
+        5,
+        "heatmap",
+        "VPC pass duration",
+        "Distribution of VPC pass durations (histogram buckets).",
+        "s",
+        Pos(12, 15, 12, 8),
+        &[(
+            &format!(
+                "sum by (le) ({})",
+                vr("vpcmido_reconcile_pass_duration_seconds_bucket")
+            ),
+            "{{le}}",
+        )],
+    ));
     panels.push(panel(6, "timeseries", "VPC failure ratio", "Share of VPC passes that failed.", "percentunit",
         Pos(0, 23, 8, 8), &[(&format!(
             "(sum(rate(vpcmido_reconcile_passes_total{{instance=~\"$instance\",scope=\"vpc\",outcome=\"failed\"}}[$__rate_interval])) or vector(0)) / sum({})",
             vr("vpcmido_reconcile_passes_total")), "failed")]));
     panels.push(panel(7, "timeseries", "VPC drift and restarts", "Audit drift writes and actor restarts in the VPC scope.", "none",
         Pos(8, 23, 8, 8), &[
-            (&format!("sum(increase(vpcmido_drift_ops_total{{instance=~\"$instance\",scope=\"vpc\"}}[$__rate_interval]))"), "drift writes"),
-            (&format!("sum(increase(vpcmido_actor_restarts_total{{instance=~\"$instance\",scope=\"vpc\"}}[$__rate_interval]))"), "restarts"),
+            (r#"sum(increase(vpcmido_drift_ops_total{instance=~"$instance",scope="vpc"}[$__rate_interval]))"#, "drift writes"),
+            (r#"sum(increase(vpcmido_actor_restarts_total{instance=~"$instance",scope="vpc"}[$__rate_interval]))"#, "restarts"),
         ]));
     panels.push(panel(8, "timeseries", "Core vs VPC pass p99", "p99 pass duration, core against VPC scope: a slow core delays every VPC.", "s",
-        Pos(16, 23, 8, 8), &[(&format!(
-            "histogram_quantile(0.99, sum by (le, scope) (rate(vpcmido_reconcile_pass_duration_seconds_bucket{{instance=~\"$instance\"}}[$__rate_interval])))"), "p99 {{scope}}")]));
+        Pos(16, 23, 8, 8), &[(r#"histogram_quantile(0.99, sum by (le, scope) (rate(vpcmido_reconcile_pass_duration_seconds_bucket{instance=~"$instance"}[$__rate_interval])))"#, "p99 {{scope}}")]));
     let vpc_var = json!({
         "name": "vpc", "label": "VPC id", "type": "textbox",
         "query": "", "current": {"text": "", "value": ""}, "hide": 0,
@@ -467,10 +713,16 @@ pub fn alerts_yaml() -> String {
         y.push_str(&format!("      - alert: {}\n", a.name));
         y.push_str(&format!("        expr: {}\n", yaml_str(&a.expr)));
         y.push_str(&format!("        for: {}\n", a.for_));
-        y.push_str(&format!("        labels:\n          severity: {}\n", a.severity));
+        y.push_str(&format!(
+            "        labels:\n          severity: {}\n",
+            a.severity
+        ));
         y.push_str("        annotations:\n");
         y.push_str(&format!("          summary: {}\n", yaml_str(a.summary)));
-        y.push_str(&format!("          description: {}\n", yaml_str(a.description)));
+        y.push_str(&format!(
+            "          description: {}\n",
+            yaml_str(a.description)
+        ));
         y.push_str(&format!(
             "          dashboard: {}\n",
             yaml_str(&format!("/d/{OVERVIEW_UID}"))

@@ -22,7 +22,10 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut cond: impl FnMut() -> Opti
         if let Some(v) = cond() {
             return v;
         }
-        assert!(t0.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            t0.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -41,11 +44,22 @@ impl Drop for Reaped {
 pub fn gen_view(dir: &Path, vpcs: usize) -> PathBuf {
     let p = dir.join("global_network_info.xml");
     let out = Command::new(BIN)
-        .args(["gen", "--vpcs", &vpcs.to_string(), "--enis-per-subnet", "2", "-o"])
+        .args([
+            "gen",
+            "--vpcs",
+            &vpcs.to_string(),
+            "--enis-per-subnet",
+            "2",
+            "-o",
+        ])
         .arg(&p)
         .output()
         .expect("vpcmido gen");
-    assert!(out.status.success(), "vpcmido gen: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "vpcmido gen: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     p
 }
 
@@ -92,13 +106,27 @@ impl Daemon {
             .spawn()
             .expect("vpcmido run");
         let mut child = Reaped(child);
-        let admin = wait_for("the admin API address in the log", Duration::from_secs(30), || {
-            if let Ok(Some(s)) = child.0.try_wait() {
-                panic!("vpcmido run exited ({s}): {}", std::fs::read_to_string(&log).unwrap_or_default());
-            }
-            admin_addr(&std::fs::read_to_string(&log).unwrap_or_default())
-        });
-        Daemon { child, dir, gni, applied, log, admin }
+        let admin = wait_for(
+            "the admin API address in the log",
+            Duration::from_secs(30),
+            || {
+                if let Ok(Some(s)) = child.0.try_wait() {
+                    panic!(
+                        "vpcmido run exited ({s}): {}",
+                        std::fs::read_to_string(&log).unwrap_or_default()
+                    );
+                }
+                admin_addr(&std::fs::read_to_string(&log).unwrap_or_default())
+            },
+        );
+        Daemon {
+            child,
+            dir,
+            gni,
+            applied,
+            log,
+            admin,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -142,7 +170,8 @@ pub fn admin_addr(log: &str) -> Option<String> {
 /// status code and the body. Panics on I/O errors (a test with no server fails loudly).
 pub fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
-    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     let req = format!(
         "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -164,7 +193,9 @@ pub fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -234,7 +265,8 @@ pub fn promql_names(expr: &str) -> BTreeSet<String> {
             }
         }
     }
-    let e = parser::parse(expr).unwrap_or_else(|err| panic!("PromQL does not parse: {expr}\n{err}"));
+    let e =
+        parser::parse(expr).unwrap_or_else(|err| panic!("PromQL does not parse: {expr}\n{err}"));
     let mut out = BTreeSet::new();
     walk(&e, &mut out);
     out
@@ -246,7 +278,11 @@ pub fn all_expressions(rate_interval: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|q| (q.origin, gen::expand(&q.expr, rate_interval)))
         .collect();
-    v.extend(gen::alerts().into_iter().map(|a| (format!("alert {}", a.name), a.expr)));
+    v.extend(
+        gen::alerts()
+            .into_iter()
+            .map(|a| (format!("alert {}", a.name), a.expr)),
+    );
     v
 }
 

@@ -388,7 +388,7 @@ fn invalid_view_is_counted() {
     let errs: f64 = scrape
         .lines()
         .filter(|l| l.starts_with("vpcmido_view_errors_total{reason=\"syntax\"}"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
     assert!(errs >= 1.0, "{scrape}");
     assert_eq!(

@@ -66,7 +66,8 @@ pub fn gen_view(dir: &Path, vpcs: usize) -> PathBuf {
 /// The view version a file carries (the `version` attribute of the root element).
 pub fn view_version(p: &Path) -> String {
     let s = std::fs::read_to_string(p).expect("view");
-    let i = s.find("version=\"").expect("version attribute") + 9;
+    let root = s.find("<network-data").expect("root element");
+    let i = root + s[root..].find("version=\"").expect("version attribute") + 9;
     s[i..i + s[i..].find('"').expect("closing quote")].to_string()
 }
 

@@ -368,6 +368,35 @@ fn promtool_checks_the_rules() {
     );
 }
 
+/// `promtool test rules dashboards/alerts_test.yml`: every alert fires on a synthetic bad
+/// history (with its labels and rendered annotations) and not before its `for`.
+#[test]
+fn promtool_unit_tests_the_alerts() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let out = Command::new(promtool)
+        .args(["test", "rules"])
+        .arg(root().join("dashboards/alerts_test.yml"))
+        .output()
+        .expect("promtool");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success() && text.contains("SUCCESS"), "promtool test rules: {text}");
+    // Every alert is tested.
+    let tests = std::fs::read_to_string(root().join("dashboards/alerts_test.yml")).expect("tests");
+    for a in gen::alerts() {
+        assert!(
+            tests.contains(&format!("alertname: {}\n", a.name)),
+            "{} has no promtool unit test",
+            a.name
+        );
+    }
+}
+
 /// An invalid view shows up as the event-only series `vpcmido_view_errors_total{reason}` and
 /// `vpcmido_view_invalid 1`, and the previous view stays applied.
 #[test]

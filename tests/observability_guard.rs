@@ -202,10 +202,21 @@ fn daemon_scrape_backs_every_query() {
     // An admin resync adds `trigger="admin"` passes; wait until they are counted.
     let (code, body) = http(&d.admin, "POST", "/resync", "");
     assert_eq!(code, 200, "{body}");
-    let scrape = wait_for("admin passes in /metrics", Duration::from_secs(20), || {
-        let s = d.scrape();
-        s.contains("trigger=\"admin\"").then_some(s)
-    });
+    let scrape = wait_for(
+        "4 admin passes and 3 converged VPCs in /metrics",
+        Duration::from_secs(20),
+        || {
+            let s = d.scrape();
+            let admin: f64 = s
+                .lines()
+                .filter(|l| l.starts_with("vpcmido_reconcile_passes_total{"))
+                .filter(|l| l.contains("trigger=\"admin\""))
+                .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+                .sum();
+            let converged = value(&s, "vpcmido_vpcs{state=\"converged\"}");
+            (admin >= 4.0 && converged == Some(3.0)).then_some(s)
+        },
+    );
     let described = described();
     let types = types(&scrape);
     let samples = sample_names(&scrape);
@@ -385,7 +396,10 @@ fn promtool_unit_tests_the_alerts() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success() && text.contains("SUCCESS"), "promtool test rules: {text}");
+    assert!(
+        out.status.success() && text.contains("SUCCESS"),
+        "promtool test rules: {text}"
+    );
     // Every alert is tested.
     let tests = std::fs::read_to_string(root().join("dashboards/alerts_test.yml")).expect("tests");
     for a in gen::alerts() {

@@ -671,7 +671,11 @@ pub fn alerts() -> Vec<Alert> {
         },
         Alert {
             name: "VpcmidoActorRestarts",
-            expr: "sum by (instance, job, scope) (increase(vpcmido_actor_restarts_total[15m])) > 0".into(),
+            // The counter appears at its first restart (not zero-initialised), which
+            // `increase` cannot see: a series new in the last 15 minutes counts too.
+            expr: "sum by (instance, job, scope) (increase(vpcmido_actor_restarts_total[15m])) > 0 \
+                   or sum by (instance, job, scope) (vpcmido_actor_restarts_total unless vpcmido_actor_restarts_total offset 15m) > 0"
+                .into(),
             for_: "0m",
             severity: "warning",
             summary: "vpcmido restarted {{ $labels.scope }} actors on {{ $labels.instance }}",

@@ -73,8 +73,11 @@ fn prometheus_evaluates_every_dashboard_and_alert_expression() {
     let dump = || std::fs::read_to_string(&log).unwrap_or_default();
 
     // Ready, and at least two scrapes of the target, both up.
-    wait_for("two successful scrapes", Duration::from_secs(30), || {
+    wait_for("Prometheus ready", Duration::from_secs(20), || {
         std::net::TcpStream::connect(&prom).ok()?;
+        (http(&prom, "GET", "/-/ready", "").0 == 200).then_some(())
+    });
+    wait_for("two successful scrapes", Duration::from_secs(30), || {
         let v = query(&prom, r#"count_over_time(up{job="vpcmido"}[1m]) >= 2"#);
         (results(&v) == 1).then_some(())
     });

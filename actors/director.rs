@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 mod handlers;
+mod upkeep;
 
 /// What the director needs to know.
 #[derive(Clone, Debug)]
@@ -116,10 +117,14 @@ pub struct Director {
     held: Option<Held>,
     /// The accepted view itself, to spot a new version with the same content.
     accepted_view: Option<Gni>,
+    /// Hash of the accepted view's bytes after the root tag ([`super::quickview`]).
+    accepted_body: Option<u64>,
     actors: BTreeMap<Scope, Entry>,
     core_ready: bool,
     written: Option<String>,
     draining: bool,
+    /// A full read of MidoNet for every actor is running (resync all, audit).
+    sweeping: bool,
     state_counts: HashMap<ScopeState, usize>,
 }
 
@@ -141,10 +146,12 @@ impl Director {
             skipped: Vec::new(),
             held: None,
             accepted_view: None,
+            accepted_body: None,
             actors: BTreeMap::new(),
             core_ready: false,
             written: None,
             draining: false,
+            sweeping: false,
             state_counts: HashMap::new(),
         }
     }
@@ -212,6 +219,25 @@ impl Director {
             return;
         }
         self.bytes_hash = Some(hash);
+        // Same content as the accepted view (only the root tag differs): no parse needed.
+        let body = super::quickview::body_hash(&bytes);
+        if !force && self.held.is_none() && body.is_some() && body == self.accepted_body {
+            let quick = super::quickview::root_version(&bytes);
+            if let (Some(v), Some(acc)) = (quick, &self.accepted) {
+                self.view_error = None;
+                metrics::gauge!(m::VIEW_INVALID).set(0.0);
+                if v != acc.version {
+                    metrics::gauge!(m::VIEW_LOADED_TIMESTAMP).set(epoch_secs(SystemTime::now()));
+                    tracing::debug!(version = %v, "same content as the accepted view: version handed on");
+                    self.loaded_version = Some(v.clone());
+                    let full = acc.full.clone();
+                    let alloc = self.allocations.clone().unwrap_or_default();
+                    let skipped = self.skipped.clone();
+                    self.accept(ctx, v, full, alloc, skipped);
+                }
+                return;
+            }
+        }
         let view = match gni::load(&bytes, &Limits::default()) {
             Ok(v) => v,
             Err(e) => {
@@ -252,6 +278,7 @@ impl Director {
                 let skipped = self.skipped.clone();
                 self.accept(ctx, view.version.clone(), full, alloc, skipped);
                 self.accepted_view = Some(view);
+                self.accepted_body = body;
                 return;
             }
         }
@@ -262,6 +289,7 @@ impl Director {
             .is_some_and(|a| a.version == view.version)
         {
             self.accepted_view = Some(view);
+            self.accepted_body = body;
         }
     }
 
@@ -443,6 +471,7 @@ impl Director {
                                 ..Observed::default()
                             }),
                             snapshot: snap.clone(),
+                            fresh: true,
                         }),
                         _ => None,
                     };
@@ -486,6 +515,7 @@ impl Director {
             let prediction = snapshot.as_ref().map(|snap| Prediction {
                 slice,
                 snapshot: snap.clone(),
+                fresh: true,
             });
             self.start_actor(
                 ctx,
@@ -512,94 +542,6 @@ impl Director {
             at: std::time::Instant::now(),
         });
         self.check_handshake();
-    }
-
-    /// Writes the applied-version file once the core and every VPC (retiring ones included:
-    /// their deletes are part of the view) have applied the accepted version.
-    fn check_handshake(&mut self) {
-        let Some(acc) = &self.accepted else { return };
-        if self.written.as_deref() == Some(acc.version.as_str()) {
-            return;
-        }
-        metrics::gauge!(m::VIEW_APPLY_LAG).set(acc.at.elapsed().as_secs_f64());
-        let all = self
-            .actors
-            .values()
-            .all(|e| e.status.applied_version.as_deref() == Some(acc.version.as_str()));
-        if !all || !self.actors.contains_key(&Scope::Core) {
-            return;
-        }
-        let version = acc.version.clone();
-        if let Some(p) = &self.cfg.applied_version_file {
-            if let Err(e) = handshake::write(p, &version) {
-                tracing::error!(path = %p.display(), error = %e, "cannot write the applied-version file; the CLC will wait for it");
-                return;
-            }
-        }
-        metrics::counter!(m::HANDSHAKE_WRITES_TOTAL).increment(1);
-        metrics::gauge!(m::VIEW_APPLIED_TIMESTAMP).set(epoch_secs(SystemTime::now()));
-        metrics::gauge!(m::VIEW_APPLY_LAG).set(0.0);
-        tracing::info!(%version, scopes = self.actors.len(), "view applied; applied-version written");
-        self.written = Some(version);
-    }
-
-    fn liveness(&mut self, ctx: &mut Context<Self>) {
-        // Also keeps the apply-lag gauge moving while nothing reports.
-        self.check_handshake();
-        let dead: Vec<(Scope, bool, u64)> = self
-            .actors
-            .iter()
-            .filter(|(_, e)| !e.addr.connected())
-            .map(|(s, e)| (s.clone(), e.retiring, e.restarts))
-            .collect();
-        let Some(acc) = &self.accepted else { return };
-        let (version, full) = (acc.version.clone(), acc.full.clone());
-        for (scope, retiring, restarts) in dead {
-            tracing::error!(%scope, restarts = restarts + 1, "actor died; starting it again (it re-reads its scope)");
-            metrics::counter!(m::ACTOR_RESTARTS_TOTAL, "scope" => m::scope_label(&scope))
-                .increment(1);
-            self.start_actor(
-                ctx,
-                scope,
-                &version,
-                full.clone(),
-                None,
-                retiring,
-                Trigger::Respawn,
-                restarts + 1,
-            );
-        }
-    }
-
-    fn status(&self) -> DaemonStatus {
-        let mut st = DaemonStatus {
-            view_path: self.cfg.gni_path.display().to_string(),
-            loaded_version: self.loaded_version.clone(),
-            accepted_version: self.accepted.as_ref().map(|a| a.version.clone()),
-            applied_version: self.written.clone(),
-            view_error: self.view_error.clone(),
-            startup_error: self.startup_error.clone(),
-            skipped: self.skipped.clone(),
-            held: self
-                .held
-                .as_ref()
-                .map(|h| HeldStatus::new(&h.version, &h.hold)),
-            ready: self.core_ready && self.accepted.is_some(),
-            ..DaemonStatus::default()
-        };
-        for (scope, e) in &self.actors {
-            let s = ScopeStatus::from(&e.status);
-            if *scope == Scope::Core {
-                st.core = Some(s);
-            } else {
-                *st.vpc_states.entry(s.state.clone()).or_default() += 1;
-                st.vpcs.push(s);
-            }
-        }
-        let mut failing: Vec<&ScopeStatus> = st.vpcs.iter().filter(|s| s.failures > 0).collect();
-        failing.sort_by(|a, b| b.failures.cmp(&a.failures).then(a.scope.cmp(&b.scope)));
-        st.top_failing = failing.into_iter().take(10).cloned().collect();
-        st
     }
 }
 

@@ -159,6 +159,15 @@ pub struct Resync {
     pub trigger: Trigger,
 }
 
+/// A fresh slice of MidoNet from a director sweep (full resync, drift audit): plan against it.
+/// A busy actor re-reads its own scope instead (admin) or skips it (audit).
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub struct Observe {
+    pub prediction: super::pass::Prediction,
+    pub trigger: Trigger,
+}
+
 /// The core has been applied: VPC passes may run.
 #[derive(Message, Clone, Copy)]
 #[rtype(result = "()")]

@@ -17,6 +17,7 @@ pub mod handshake;
 pub mod messages;
 pub mod metrics;
 pub mod pass;
+pub mod quickview;
 pub mod scope;
 pub mod status;
 pub mod watch;

@@ -38,6 +38,9 @@ pub struct PassInput {
 pub struct Prediction {
     pub slice: Observed,
     pub snapshot: Arc<Snapshot>,
+    /// Just read from MidoNet (a director sweep or start-up), not replayed: planning against
+    /// it is as good as a discovery (drift counts, updates may use its DTOs).
+    pub fresh: bool,
 }
 
 /// What a pass did.
@@ -133,6 +136,7 @@ pub async fn discover_scope(
     Ok(Prediction {
         slice,
         snapshot: Arc::new(snapshot),
+        fresh: true,
     })
 }
 
@@ -144,7 +148,7 @@ fn has_update(p: &Plan) -> bool {
 pub async fn run(input: PassInput) -> PassOutput {
     let start = Instant::now();
     let before = input.client.stats();
-    let local = scope_topology(&input.full, &input.scope);
+    let local = Arc::new(scope_topology(&input.full, &input.scope));
     let mut out = PassOutput {
         planned: (0, 0, 0),
         failed: Vec::new(),
@@ -163,7 +167,10 @@ pub async fn run(input: PassInput) -> PassOutput {
     let mut plan = Plan::default();
     for _ in 0..2 {
         let p = match pred.take() {
-            Some(p) => p,
+            Some(p) => {
+                out.discovered |= p.fresh;
+                p
+            }
             None => {
                 out.discovered = true;
                 match discover_scope(
@@ -184,7 +191,26 @@ pub async fn run(input: PassInput) -> PassOutput {
                 }
             }
         };
-        plan = plan::plan(&local, &p.slice, Some(&input.scope));
+        // Planning is pure CPU (tens of ms for a large VPC): on the blocking pool, so the actor
+        // thread keeps answering (status, other actors) and planning uses every core. A panic
+        // in the planner fails this pass instead of killing the actor.
+        let (l, sc) = (local.clone(), input.scope.clone());
+        let planned = tokio::task::spawn_blocking(move || {
+            let plan = plan::plan(&l, &p.slice, Some(&sc));
+            (plan, p)
+        })
+        .await;
+        let p = match planned {
+            Ok((pl, p)) => {
+                plan = pl;
+                p
+            }
+            Err(e) => {
+                out.discover_error = Some(format!("planning {} failed: {e}", input.scope));
+                out.elapsed = start.elapsed();
+                return out;
+            }
+        };
         if !out.discovered && has_update(&plan) {
             // The update's DTO may postdate the kept snapshot: read the scope again.
             continue;
@@ -214,9 +240,11 @@ pub async fn run(input: PassInput) -> PassOutput {
         out.skipped = o.skipped;
         if o.ok() {
             replay::replay(&mut p.slice, &plan);
+            p.fresh = false;
             out.prediction = Some(p);
         }
     } else {
+        p.fresh = false;
         out.prediction = Some(p);
     }
     out.plan = plan;

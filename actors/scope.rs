@@ -14,7 +14,6 @@ use super::pass::{self, PassInput, PassOutput, Prediction};
 use crate::midonet::client::MidonetClient;
 use crate::topology::{Scope, Topology};
 use actix::prelude::*;
-use rand::Rng;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
@@ -27,7 +26,8 @@ pub struct ScopeConfig {
     /// First retry delay after a failed pass; doubled per failure up to `backoff_cap`.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
-    /// Drift audit period (jittered ±25%); `None` disables audits.
+    /// Drift audit period (jittered ±25%; the director sweeps MidoNet once for every actor);
+    /// `None` disables audits.
     pub audit_interval: Option<Duration>,
 }
 
@@ -278,24 +278,6 @@ impl ScopeActor {
         self.report();
         self.maybe_start(ctx);
     }
-
-    fn schedule_audit(&mut self, ctx: &mut Context<Self>) {
-        let Some(every) = self.cfg.audit_interval else {
-            return;
-        };
-        let jitter = rand::thread_rng().gen_range(0.75..1.25);
-        ctx.run_later(every.mul_f64(jitter), |a, ctx| {
-            // Low priority: skipped while real work runs or waits, and while backing off.
-            if !a.running && a.pending.is_none() && a.retry.is_none() && a.core_ready_for_scope() {
-                a.request(Trigger::Audit, true, ctx);
-            }
-            a.schedule_audit(ctx);
-        });
-    }
-
-    fn core_ready_for_scope(&self) -> bool {
-        self.scope == Scope::Core || self.core_ready
-    }
 }
 
 impl Actor for ScopeActor {
@@ -303,7 +285,6 @@ impl Actor for ScopeActor {
     fn started(&mut self, ctx: &mut Context<Self>) {
         // Thousands of VPC actors share the client; a deep mailbox is fine.
         ctx.set_mailbox_capacity(1024);
-        self.schedule_audit(ctx);
         self.report();
         self.maybe_start(ctx);
     }
@@ -334,6 +315,23 @@ impl Handler<Resync> for ScopeActor {
     type Result = ();
     fn handle(&mut self, m: Resync, ctx: &mut Context<Self>) {
         self.request(m.trigger, true, ctx);
+    }
+}
+
+impl Handler<Observe> for ScopeActor {
+    type Result = ();
+    fn handle(&mut self, m: Observe, ctx: &mut Context<Self>) {
+        let busy = self.running || self.pending.is_some() || self.retry.is_some();
+        match (busy, m.trigger) {
+            // Low priority: real work first; the next sweep comes.
+            (true, Trigger::Audit) => {}
+            (true, t) => self.request(t, true, ctx),
+            (false, t) => {
+                self.prediction = Some(m.prediction);
+                self.pending_rediscover = false;
+                self.request(t, false, ctx);
+            }
+        }
     }
 }
 

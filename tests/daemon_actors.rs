@@ -132,3 +132,88 @@ async fn a_dead_vpc_actor_is_respawned_and_counted() {
         .expect("actor");
     assert!(fresh.connected());
 }
+
+#[actix::test]
+async fn drift_audit_reads_midonet_once_and_repairs_a_deleted_rule() {
+    let v = view(2, 2, 13);
+    let d = start(&v, SimConfig::default(), |c| {
+        c.scope.audit_interval = Some(Duration::from_millis(300));
+    })
+    .await;
+    d.wait_applied("00000001").await;
+    // Someone deletes a security-group rule behind the daemon's back.
+    let snap = d
+        .client
+        .discover(&vpcmido::midonet::snapshot::DiscoverFilter::default())
+        .await
+        .expect("discover");
+    let chain = snap
+        .chains
+        .iter()
+        .find(|c| {
+            c.name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("sg_ingress_"))
+        })
+        .expect("an SG chain");
+    let rule = snap.rules[&chain.id.expect("id")][0].id.expect("rule id");
+    d.client.delete_rule(rule).await.expect("delete");
+    let s = d
+        .wait("drift repaired", Duration::from_secs(10), |s| {
+            s.vpcs.iter().map(|x| x.drift).sum::<u64>() >= 1
+                && s.vpcs.iter().all(|x| x.state == "converged")
+        })
+        .await;
+    let drift: u64 = s.vpcs.iter().map(|x| x.drift).sum();
+    assert_eq!(drift, 1, "exactly the deleted rule");
+    let after = d
+        .client
+        .discover(&vpcmido::midonet::snapshot::DiscoverFilter::default())
+        .await
+        .expect("discover");
+    let rules =
+        |s: &vpcmido::midonet::snapshot::Snapshot| s.rules.values().map(Vec::len).sum::<usize>();
+    assert_eq!(rules(&after), rules(&snap), "the rule is back");
+    assert!(s
+        .vpcs
+        .iter()
+        .any(|x| x.last_trigger.as_deref() == Some("audit")));
+}
+
+/// A message only this test sends: its handler panics, as a bug in a handler would.
+struct Boom;
+impl actix::Message for Boom {
+    type Result = ();
+}
+impl actix::Handler<Boom> for vpcmido::actors::ScopeActor {
+    type Result = ();
+    fn handle(&mut self, _: Boom, _: &mut Self::Context) {
+        panic!("injected panic in a VPC supervisor's handler");
+    }
+}
+
+#[actix::test]
+async fn a_panicking_vpc_actor_is_respawned_and_the_others_carry_on() {
+    let v = view(2, 2, 19);
+    let d = start(&v, SimConfig::default(), |_| {}).await;
+    d.wait_applied("00000001").await;
+    let id = v.vpcs[1].id.clone();
+    let actor = d
+        .director
+        .send(ActorOf(Scope::Vpc(id.clone())))
+        .await
+        .expect("director")
+        .expect("actor");
+    actor.do_send(Boom);
+    let s = d
+        .wait("respawned after a panic", Duration::from_secs(10), |s| {
+            let x = vpc(s, &id);
+            x.restarts == 1 && x.state == "converged" && x.passes == 1
+        })
+        .await;
+    assert_eq!(vpc(&s, &v.vpcs[0].id).restarts, 0);
+    // The daemon still works: a new version is applied by everyone, respawned actor included.
+    write_view(&d.gni, &v, "00000002");
+    let s = d.wait_applied("00000002").await;
+    assert_eq!(vpc(&s, &id).applied_version.as_deref(), Some("00000002"));
+}

@@ -7,6 +7,7 @@ impl Actor for Director {
     fn started(&mut self, ctx: &mut Context<Self>) {
         ctx.set_mailbox_capacity(16 * 1024);
         self.discover_at_startup(ctx);
+        self.schedule_audit(ctx);
         ctx.run_interval(self.cfg.poll_interval, |a, ctx| a.check_view(ctx, false));
         ctx.run_interval(self.cfg.liveness_interval, |a, ctx| a.liveness(ctx));
         if self.cfg.inotify {
@@ -71,7 +72,7 @@ impl Handler<CheckView> for Director {
 
 impl Handler<ResyncAll> for Director {
     type Result = usize;
-    fn handle(&mut self, _: ResyncAll, _: &mut Context<Self>) -> usize {
+    fn handle(&mut self, _: ResyncAll, ctx: &mut Context<Self>) -> usize {
         if self.draining {
             return 0;
         }
@@ -79,11 +80,7 @@ impl Handler<ResyncAll> for Director {
             scopes = self.actors.len(),
             "resync of every scope requested"
         );
-        for e in self.actors.values() {
-            e.addr.do_send(Resync {
-                trigger: Trigger::Admin,
-            });
-        }
+        self.sweep(ctx, Trigger::Admin);
         self.actors.len()
     }
 }
@@ -119,6 +116,7 @@ impl Handler<Confirm> for Director {
         self.accept(ctx, h.version, h.full, h.alloc, h.skipped);
         // The held view itself is not kept: the next view is translated in full.
         self.accepted_view = None;
+        self.accepted_body = None;
         Some(v)
     }
 }

@@ -226,7 +226,7 @@ pub fn overview() -> Value {
     };
     let mut panels = vec![row(1, "Convergence", 0)];
     panels.push(thresholds(
-        panel(2, "stat", "Apply lag", "Seconds the loaded view version has waited to be fully applied (0 = applied). Updated when a scope reports.", "s",
+        panel(2, "stat", "Apply lag", "Seconds the accepted view version has waited to be fully applied (0 = applied); refreshed every second.", "s",
             Pos(0, 1, 4, 4), &[(&format!("max({})", s("vpcmido_view_apply_lag_seconds")), "lag")]),
         &[(None, "green"), (Some(60.0), "orange"), (Some(600.0), "red")],
     ));

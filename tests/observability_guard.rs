@@ -54,6 +54,25 @@ fn dashboards_follow_the_conventions() {
             .collect();
         assert_eq!(vars[0], "datasource", "{uid}: datasource variable first");
         let mut ids = BTreeSet::new();
+        // No two panels overlap on the 24-column grid, and none is wider than it.
+        let rects: Vec<(u64, u64, u64, u64)> = d["panels"]
+            .as_array()
+            .expect("panels")
+            .iter()
+            .map(|p| {
+                let g = &p["gridPos"];
+                let f = |k: &str| g[k].as_u64().expect("gridPos");
+                (f("x"), f("y"), f("w"), f("h"))
+            })
+            .collect();
+        for (i, a) in rects.iter().enumerate() {
+            assert!(a.0 + a.2 <= 24, "{uid}: panel {i} wider than the grid");
+            for b in &rects[i + 1..] {
+                let apart =
+                    a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                assert!(apart, "{uid}: panels {a:?} and {b:?} overlap");
+            }
+        }
         for p in d["panels"].as_array().expect("panels") {
             assert!(
                 ids.insert(p["id"].as_u64().expect("id")),
@@ -88,6 +107,14 @@ fn dashboards_follow_the_conventions() {
     assert_eq!(n_queries, gen::dashboard_queries().len());
     assert!(n_queries >= 30, "{n_queries} queries");
     assert_eq!(gen::vpc()["templating"]["list"][2]["name"], "vpc");
+    // The drill-down's $vpc leads to the per-VPC detail in /status (no per-VPC series).
+    let text = gen::vpc()["panels"][0]["options"]["content"]
+        .as_str()
+        .expect("text panel")
+        .to_string();
+    assert!(
+        text.contains("http://${instance}/status") && text.contains("select(.scope == \"${vpc}\")")
+    );
 }
 
 /// Every dashboard query and alert expression parses (promql-parser), and the set of

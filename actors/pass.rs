@@ -148,7 +148,7 @@ fn has_update(p: &Plan) -> bool {
 pub async fn run(input: PassInput) -> PassOutput {
     let start = Instant::now();
     let before = input.client.stats();
-    let local = scope_topology(&input.full, &input.scope);
+    let local = Arc::new(scope_topology(&input.full, &input.scope));
     let mut out = PassOutput {
         planned: (0, 0, 0),
         failed: Vec::new(),
@@ -191,7 +191,26 @@ pub async fn run(input: PassInput) -> PassOutput {
                 }
             }
         };
-        plan = plan::plan(&local, &p.slice, Some(&input.scope));
+        // Planning is pure CPU (tens of ms for a large VPC): on the blocking pool, so the actor
+        // thread keeps answering (status, other actors) and planning uses every core. A panic
+        // in the planner fails this pass instead of killing the actor.
+        let (l, sc) = (local.clone(), input.scope.clone());
+        let planned = tokio::task::spawn_blocking(move || {
+            let plan = plan::plan(&l, &p.slice, Some(&sc));
+            (plan, p)
+        })
+        .await;
+        let p = match planned {
+            Ok((pl, p)) => {
+                plan = pl;
+                p
+            }
+            Err(e) => {
+                out.discover_error = Some(format!("planning {} failed: {e}", input.scope));
+                out.elapsed = start.elapsed();
+                return out;
+            }
+        };
         if !out.discovered && has_update(&plan) {
             // The update's DTO may postdate the kept snapshot: read the scope again.
             continue;

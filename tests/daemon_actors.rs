@@ -179,3 +179,41 @@ async fn drift_audit_reads_midonet_once_and_repairs_a_deleted_rule() {
         .iter()
         .any(|x| x.last_trigger.as_deref() == Some("audit")));
 }
+
+/// A message only this test sends: its handler panics, as a bug in a handler would.
+struct Boom;
+impl actix::Message for Boom {
+    type Result = ();
+}
+impl actix::Handler<Boom> for vpcmido::actors::ScopeActor {
+    type Result = ();
+    fn handle(&mut self, _: Boom, _: &mut Self::Context) {
+        panic!("injected panic in a VPC supervisor's handler");
+    }
+}
+
+#[actix::test]
+async fn a_panicking_vpc_actor_is_respawned_and_the_others_carry_on() {
+    let v = view(2, 2, 19);
+    let d = start(&v, SimConfig::default(), |_| {}).await;
+    d.wait_applied("00000001").await;
+    let id = v.vpcs[1].id.clone();
+    let actor = d
+        .director
+        .send(ActorOf(Scope::Vpc(id.clone())))
+        .await
+        .expect("director")
+        .expect("actor");
+    actor.do_send(Boom);
+    let s = d
+        .wait("respawned after a panic", Duration::from_secs(10), |s| {
+            let x = vpc(s, &id);
+            x.restarts == 1 && x.state == "converged" && x.passes == 1
+        })
+        .await;
+    assert_eq!(vpc(&s, &v.vpcs[0].id).restarts, 0);
+    // The daemon still works: a new version is applied by everyone, respawned actor included.
+    write_view(&d.gni, &v, "00000002");
+    let s = d.wait_applied("00000002").await;
+    assert_eq!(vpc(&s, &id).applied_version.as_deref(), Some("00000002"));
+}

@@ -188,8 +188,18 @@ async fn serve(
         return 0;
     };
     tracing::info!(%url, gni = %cfg.gni.display(), applied_version_file = %cfg.applied_version_file.display(), "vpcmido starting");
+    // An emulator must never tell a real CLC that a view is applied: on the embedded one the
+    // handshake file is written only where the operator pointed it, never at eucanetd's path.
+    let handshake = if embedded.is_some()
+        && cfg.applied_version_file == std::path::Path::new(actors::handshake::DEFAULT_PATH)
+    {
+        tracing::warn!("embedded emulator: the applied-version file is not written (give --applied-version-file to write one)");
+        None
+    } else {
+        Some(cfg.applied_version_file.clone())
+    };
     let dcfg = DirectorConfig {
-        applied_version_file: Some(cfg.applied_version_file.clone()),
+        applied_version_file: handshake,
         poll_interval: cfg.poll_interval,
         guard_share: cfg.guard_share,
         settings: cfg.settings.clone(),

@@ -12,10 +12,15 @@ if [[ -f "$MARKER" ]]; then
   echo "interop venv ready: $VENV"
   exit 0
 fi
-python3 -m venv "$VENV"
 PY="$VENV/bin/python"
-# midonetclient 5.2.0 declares httplib2 and webob; midonet-cli needs readline (stdlib here).
-"$PY" -m pip install --quiet "midonetclient==5.2.0"
+# midonetclient 5.2.0 pulls httplib2, pyparsing and WebOb; midonet-cli needs readline (stdlib).
+if python3 -m venv "$VENV" 2>/dev/null; then
+  "$PY" -m pip install --quiet "midonetclient==5.2.0"
+else
+  # Debian's python without python3-venv: a pip-less venv, filled by the outer pip.
+  python3 -m venv --without-pip "$VENV"
+  python3 -m pip --python "$PY" install --quiet "midonetclient==5.2.0"
+fi
 if "$PY" -c 'import lib2to3' 2>/dev/null; then
   CONVERT=("$PY" -W ignore -m lib2to3)
 else

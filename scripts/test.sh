@@ -4,5 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-interop.sh
+# System packages, installed only when missing (CI runs as root on a clean Debian machine):
+# - iproute2 and curl: the host and metadata tests (tests/host_*.rs, tests/metadata_*.rs) run
+#   `ip` and `curl` in network namespaces;
+# - prometheus (ships promtool): the observability tests (tests/observability_*.rs) run a real
+#   Prometheus and promtool, and fail, not skip, without them.
+need=()
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+{ command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || need+=(prometheus)
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "scripts/test.sh: missing ${need[*]} (install them; the tests need them)" >&2
+  fi
+fi
 export VPCMIDO_INTEROP_VENV="$PWD/build/venv"
 cargo test --all-targets

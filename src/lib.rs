@@ -6,12 +6,16 @@
 //! - [`plan`]: diffs desired against observed MidoNet state into ordered writes (pure).
 //! - [`midonet`]: everything that speaks MidoNet's REST API — DTOs, the client, and the
 //!   in-process MidoNet v5 emulator ([`midonet::sim`]). It is the only module that builds URLs.
+//! - [`host`]: the Linux side of metadata on the daemon host (namespaces, veths, routes).
+//! - [`metadata`]: the 169.254.169.254 proxy that forwards to the CLC with the instance id.
 //! - [`cli`]: the `vpcmido` subcommands; thin wrappers over the layers above.
 pub mod admin;
 pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod gni;
+pub mod host;
+pub mod metadata;
 pub mod midonet;
 pub mod plan;
 pub mod topology;

@@ -26,10 +26,11 @@ enum Command {
     Resync(vpcmido::cli::resync::ResyncArgs),
     /// Run the daemon.
     Run(vpcmido::cli::run::RunArgs),
-    /// Run the MidoNet v5 REST API emulator.
+    #[command(about = "Run the MidoNet v5 REST API emulator (tests, demos, benchmarks)")]
     Sim(vpcmido::cli::sim::SimArgs),
     /// Show the running daemon's state.
     Status(vpcmido::cli::status::StatusArgs),
+    Host(vpcmido::cli::host::HostArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Command::Check(args) => vpcmido::cli::check::run(&args),
         Command::Gen(args) => vpcmido::cli::gen::run(&args),
         Command::Sim(args) => vpcmido::cli::sim::run(args),
+        Command::Host(args) => vpcmido::cli::host::run(args),
         Command::Run(args) => vpcmido::cli::run::run(args),
         Command::Status(args) => vpcmido::cli::status::run(&args),
         Command::Resync(args) => vpcmido::cli::resync::run(&args),

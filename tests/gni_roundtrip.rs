@@ -221,3 +221,43 @@ fn gen_rejects_impossible_parameters() {
     })
     .contains("public IP pool"));
 }
+
+#[test]
+fn optional_parts_round_trip_when_absent() {
+    let mut view = generate(&GenParams {
+        gateways: GatewayMode::Static,
+        ..GenParams::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    view.config.clusters[0].subnet = None;
+    view.config.clusters[0].private_ips.clear();
+    view.config.public_ips.clear();
+    view.vpcs[0].dhcp_option_set = None;
+    view.vpcs[0].subnets[0].network_acl = None;
+    view.vpcs[0].nat_gateways[0].mac = None;
+    view.vpcs[0].nat_gateways[0].public_ip = None;
+    for format in [Format::V4, Format::V5] {
+        assert_eq!(load(&gni::write_xml(&view, format)), view, "{format:?}");
+    }
+}
+
+#[test]
+fn property_type_attributes_must_match_their_role() {
+    let view = load(&example("minimal.xml"));
+    let xml = gni::write_xml(&view, Format::V5).replace(
+        "<property type=\"node\" name=\"nodes\">",
+        "<property type=\"simple\" name=\"nodes\">",
+    );
+    match gni::load(xml.as_bytes(), &Limits::default()) {
+        Err(gni::ViewError::Invalid(p)) => {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].path, "configuration/clusters/cluster[az1]/nodes/@type");
+            assert!(
+                p[0].message.contains("expected \"node\""),
+                "{}",
+                p[0].message
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}

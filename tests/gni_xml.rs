@@ -158,3 +158,9 @@ fn invalid_utf8_is_located() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn utf8_byte_order_mark_is_accepted() {
+    let xml = format!("\u{feff}{}", minimal());
+    assert_eq!(load(&xml), load(&minimal()));
+}

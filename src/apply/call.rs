@@ -21,15 +21,25 @@ pub enum CallError {
     NotObserved(String),
     #[error("cannot build the request body: {0}")]
     Body(String),
+    /// Not sent: an earlier step of this pass found MidoNet unreachable (connection refused,
+    /// reset or timed out after every retry), so the rest of the pass is left to the next one.
+    #[error("not sent: MidoNet unreachable")]
+    NotSent,
 }
 
 impl CallError {
+    /// True when this failure means MidoNet itself cannot be reached (not one bad object).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, CallError::Client(ClientError::Transport { .. }))
+    }
+
     /// Bounded label for metrics.
     pub fn metric_label(&self) -> &'static str {
         match self {
             CallError::Client(e) => e.metric_label(),
             CallError::NotObserved(_) => "not_observed",
             CallError::Body(_) => "body",
+            CallError::NotSent => "not_sent",
         }
     }
 }

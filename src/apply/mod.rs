@@ -102,6 +102,8 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Client calls made by this apply.
     pub calls: ClientStats,
+    /// Passes whose discovery succeeded.
+    pub passes_discovered: u32,
     pub wall: Duration,
 }
 
@@ -112,14 +114,31 @@ impl Report {
 }
 
 /// Runs a plan; returns the outcome with readable failures.
+///
+/// Once one step finds MidoNet unreachable (a transport error after every retry), the steps
+/// not yet started fail at once with [`call::CallError::NotSent`] instead of each retrying
+/// against a dead endpoint: without this, a MidoNet lost mid-pass cost every remaining
+/// independent step its full retry budget (a cold build killed at a third kept retrying for
+/// more than five minutes). The next pass re-discovers, and fails fast if MidoNet is still
+/// gone.
 pub async fn execute(
     client: &MidonetClient,
     snapshot: &Snapshot,
     plan: &Plan,
     max_in_flight: usize,
 ) -> schedule::Outcome<call::CallError> {
-    schedule::execute(plan, max_in_flight, |i| {
-        call::run(client, snapshot, &plan.steps[i].op)
+    let unreachable = std::sync::atomic::AtomicBool::new(false);
+    let unreachable = &unreachable;
+    schedule::execute(plan, max_in_flight, |i| async move {
+        use std::sync::atomic::Ordering::Relaxed;
+        if unreachable.load(Relaxed) {
+            return Err(call::CallError::NotSent);
+        }
+        let r = call::run(client, snapshot, &plan.steps[i].op).await;
+        if r.as_ref().is_err_and(call::CallError::is_unreachable) {
+            unreachable.store(true, Relaxed);
+        }
+        r
     })
     .await
 }
@@ -137,7 +156,24 @@ pub async fn apply(
     let mut r = Report::default();
     for pass in 1..=cfg.max_passes.max(1) {
         r.passes = pass;
-        let p = prepare(view, client, cfg).await?;
+        let p = match prepare(view, client, cfg).await {
+            Ok(p) => p,
+            // A MidoNet that answers but falters (5xx after the client's own retries) gets the
+            // remaining passes, with a pause that grows each time. One that stopped answering
+            // (connection errors) ends the apply at once: retrying would only hammer it.
+            Err(ApplyError::Discover(e))
+                if matches!(e, ClientError::Unavailable { .. })
+                    && pass < cfg.max_passes
+                    && r.passes_discovered > 0 =>
+            {
+                let pause = std::time::Duration::from_millis(200u64 << pass.min(4));
+                tracing::warn!(pass, error = %e, "discovery failed; retrying in {pause:?}");
+                actix_rt::time::sleep(pause).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        r.passes_discovered += 1;
         r.unresolved = p
             .plan
             .unresolved

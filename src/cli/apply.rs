@@ -62,6 +62,10 @@ struct JsonReport<'a> {
     calls: Calls,
     wall_seconds: f64,
     passes: u32,
+    /// Requests retried after a 5xx, timeout or dropped connection.
+    retries: u64,
+    /// Creates answered 409 and confirmed identical (a retried create that had been applied).
+    confirmed_409: u64,
     failed: &'a [String],
     unresolved: &'a [String],
     skipped: &'a [String],
@@ -151,6 +155,8 @@ pub fn run(args: ApplyArgs) -> ExitCode {
             },
             wall_seconds: r.wall.as_secs_f64(),
             passes: r.passes,
+            retries: r.calls.retries,
+            confirmed_409: r.calls.confirmed_409,
             failed: &r.failed,
             unresolved: &r.unresolved,
             skipped: &r.skipped,

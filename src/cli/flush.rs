@@ -39,6 +39,26 @@ pub struct FlushArgs {
     /// With the embedded emulator: apply this view first, then flush it.
     #[arg(long, value_name = "FILE")]
     pub gni: Option<PathBuf>,
+    /// With --all: leave the host's metadata plumbing (namespaces, veths) alone.
+    #[arg(long)]
+    pub no_host: bool,
+}
+
+/// `flush --all` also removes vpcmido's host objects (metadata veths and namespaces).
+fn flush_host(execute: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let prefix = crate::host::Prefix::new("")?;
+    let (plan, report) =
+        crate::host::cleanup_all(&crate::host::SystemIp::default(), &prefix, !execute)?;
+    for op in &plan.ops {
+        println!("  - host {op}");
+    }
+    if execute {
+        println!(
+            "host: {} removed, {} already gone",
+            report.applied, report.already_done
+        );
+    }
+    Ok(())
 }
 
 const CORE_NAMES: [&str; 9] = [
@@ -112,6 +132,13 @@ pub fn run(args: FlushArgs) -> ExitCode {
             }
         } else if !p.is_empty() {
             println!("Nothing deleted: run again with --yes to execute.");
+        }
+        // The embedded emulator stands for a MidoNet on another machine: leave this host alone.
+        if args.all && !args.no_host && embedded.is_none() {
+            if let Err(e) = flush_host(args.yes) {
+                eprintln!("vpcmido flush: host objects: {e}");
+                code = ExitCode::from(1);
+            }
         }
         if let Some(h) = embedded {
             let _ = h.stop().await;

@@ -43,14 +43,34 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// MidoNet gateway kind.
-    #[arg(long, value_enum, default_value_t = GatewayMode::Auto)]
-    pub gateways: GatewayMode,
-    /// Serialization: 4x (JAXB, indented) or 5x (Jackson, one line).
-    #[arg(long, value_enum, default_value_t = Format::V4)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = GatewaysArg::Auto)]
+    pub gateways: GatewaysArg,
+    /// Serialization: 4x (Eucalyptus 4.x JAXB, indented) or 5x (5.x Jackson, one line).
+    #[arg(long, value_enum, default_value_t = FormatArg::V4)]
+    pub format: FormatArg,
     /// Write here instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+}
+
+/// `--gateways`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GatewaysArg {
+    /// Chosen by the seed.
+    Auto,
+    /// `externalRouterIp` next hops.
+    Static,
+    /// BGP peers advertising the public IP range.
+    Bgp,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    #[value(name = "4x")]
+    V4,
+    #[value(name = "5x")]
+    V5,
 }
 
 pub fn run(args: &GenArgs) -> ExitCode {
@@ -62,7 +82,15 @@ pub fn run(args: &GenArgs) -> ExitCode {
         rules_per_sg: args.rules_per_sg,
         eip_ratio: args.eip_ratio,
         seed: args.seed,
-        gateways: args.gateways,
+        gateways: match args.gateways {
+            GatewaysArg::Auto => GatewayMode::Auto,
+            GatewaysArg::Static => GatewayMode::Static,
+            GatewaysArg::Bgp => GatewayMode::Bgp,
+        },
+    };
+    let format = match args.format {
+        FormatArg::V4 => Format::V4,
+        FormatArg::V5 => Format::V5,
     };
     let gni = match generate(&params) {
         Ok(g) => g,
@@ -74,12 +102,12 @@ pub fn run(args: &GenArgs) -> ExitCode {
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|f| {
             let mut w = BufWriter::new(f);
-            write_xml_to(&gni, args.format, &mut w)?;
+            write_xml_to(&gni, format, &mut w)?;
             w.flush()
         }),
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
-            write_xml_to(&gni, args.format, &mut w).and_then(|()| w.flush())
+            write_xml_to(&gni, format, &mut w).and_then(|()| w.flush())
         }
     };
     match written {

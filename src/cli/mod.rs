@@ -6,6 +6,7 @@ pub mod check;
 pub mod confirm;
 pub mod flush;
 pub mod gen;
+pub mod host;
 pub mod plan;
 pub mod resync;
 pub mod run;

@@ -43,14 +43,38 @@ pub enum TargetError {
     },
 }
 
+/// Reads at most `max + 1` bytes: a view over the limit is refused without being read whole.
+fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(max)).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads and validates a view; every problem is listed in the error.
 pub fn load_view(path: &std::path::Path) -> Result<Gni, TargetError> {
     let p = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| TargetError::Read {
+    let limits = Limits::default();
+    // A regular file over the cap is refused from its size alone, with its real size.
+    if let Ok(len) = std::fs::metadata(path).map(|m| m.len()) {
+        if len > limits.max_bytes {
+            let e = gni::ViewError::TooLarge {
+                size: len,
+                limit: limits.max_bytes,
+            };
+            return Err(TargetError::View {
+                path: p,
+                message: format!("  {e}"),
+            });
+        }
+    }
+    let bytes = read_capped(path, limits.max_bytes).map_err(|source| TargetError::Read {
         path: p.clone(),
         source,
     })?;
-    gni::load(&bytes, &Limits::default()).map_err(|e| {
+    gni::load(&bytes, &limits).map_err(|e| {
         let message = match e {
             gni::ViewError::Invalid(problems) => problems
                 .iter()

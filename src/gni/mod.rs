@@ -11,6 +11,31 @@
 //! checks), `model` (the typed view), `index` (lookups and summary), `values` (value
 //! formats), `problem` (paths and problems), `write` (serializer), `gen` (generator).
 //! Nothing here does I/O beyond the bytes handed in or the writer handed out.
+//!
+//! ```
+//! use vpcmido::gni::{self, Limits, RouteTarget, ViewError};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/gni/full.xml");
+//! let view = gni::load(&std::fs::read(path).unwrap(), &Limits::default()).unwrap();
+//! assert_eq!(view.summary().enis, 6);
+//!
+//! // Index-based lookups, built once by `load`.
+//! let (_, node) = view.node_of_instance("i-0a1b2c3d").unwrap();
+//! assert_eq!(node.name, "10.20.1.101");
+//! let (vpc, table) = view.route_table("rtb-2b3c4d5e").unwrap();
+//! assert_eq!(vpc.id, "vpc-1a2b3c4d");
+//! assert_eq!(table.routes[1].target, RouteTarget::InternetGateway("igw-1a2b3c4d".into()));
+//!
+//! // An invalid view lists every problem with its element path.
+//! let bad = std::fs::read_to_string(path).unwrap().replace("10.10.1.0/24", "10.10.1.0/33");
+//! let Err(ViewError::Invalid(problems)) = gni::load(bad.as_bytes(), &Limits::default()) else {
+//!     panic!("expected problems");
+//! };
+//! assert_eq!(
+//!     problems[0].to_string(),
+//!     "vpcs/vpc[vpc-1a2b3c4d]/subnets/subnet[subnet-2b3c4d5e]/cidr: \"10.10.1.0/33\" is not an IPv4 CIDR"
+//! );
+//! ```
 mod convert;
 mod dom;
 pub mod gen;
@@ -66,7 +91,8 @@ pub enum ViewError {
         column: usize,
         message: String,
     },
-    /// Well-formed, but breaks the rules of the format; every problem found, in document order.
+    /// Well-formed, but breaks the rules of the format: every problem found. Id format and
+    /// uniqueness problems come first, then the others in document order.
     #[error("{} problem(s) in the view; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Problem>),
 }

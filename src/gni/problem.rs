@@ -109,7 +109,7 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-/// The problems collected while validating one view, in document order.
+/// The problems collected while validating one view, in the order they were found.
 #[derive(Debug, Default)]
 pub(crate) struct Problems {
     list: Vec<Problem>,

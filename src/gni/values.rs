@@ -77,9 +77,14 @@ pub(crate) fn id(kind: Kind, s: &str) -> Result<(), String> {
         return Ok(());
     }
     let digits = if kind == Kind::Nat { "17" } else { "8 or 17" };
+    let noun = kind.noun();
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     Err(format!(
-        "{s:?} is not a {} id ({}- and {digits} lower-case hex digits)",
-        kind.noun(),
+        "{s:?} is not {article} {noun} id ({}- and {digits} lower-case hex digits)",
         kind.prefix()
     ))
 }

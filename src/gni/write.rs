@@ -14,14 +14,12 @@ use super::model::{
 };
 
 /// Which CLC serialization to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Eucalyptus 4.x (JAXB): declaration, omitted optionals.
     #[default]
-    #[value(name = "4x")]
     V4,
     /// Eucalyptus 5.x (Jackson): `type` attributes, empty elements for absent optionals.
-    #[value(name = "5x")]
     V5,
 }
 

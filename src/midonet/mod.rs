@@ -3,7 +3,7 @@
 //! The reference is `midonet-api.md` (the spec); deviations are listed in `docs/emulator.md`.
 pub mod client;
 pub mod dto;
-pub mod observe;
 pub mod media;
+pub mod observe;
 pub mod sim;
 pub mod snapshot;

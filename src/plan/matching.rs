@@ -172,6 +172,12 @@ impl Matching {
         let device = self.ids.get(&p.device)?;
         let mut cands: Vec<&OPort> = by_device.get(device).cloned().unwrap_or_default();
         let own_id = p.key.uuid();
+        // The peer's id, looked up once (not once per candidate: eucabr has a port per VPC).
+        let peer_id: Option<Uuid> = p
+            .peer
+            .as_ref()
+            .filter(|peer| self.existing.contains(*peer))
+            .and_then(|peer| self.ids.get(peer).copied());
         cands.retain(|o| match (&p.kind, &o.kind) {
             // A bridge port carrying the key's id is the one vpcmido created, even if a crash
             // left it unlinked or unbound: it is repaired, not replaced.
@@ -191,13 +197,8 @@ impl Matching {
                     && network.prefix_len() == on.prefix_len()
             }
             (PortKind::Bridge, OPortKind::Bridge) => {
-                if let Some(peer) = &p.peer {
-                    let peer_id = self
-                        .existing
-                        .contains(peer)
-                        .then(|| self.ids.get(peer))
-                        .flatten();
-                    peer_id.is_some() && o.peer.as_ref() == peer_id
+                if p.peer.is_some() {
+                    peer_id.is_some() && o.peer == peer_id
                 } else if let Some(b) = &p.binding {
                     o.interface.as_deref() == Some(b.interface.as_str())
                 } else {

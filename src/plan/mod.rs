@@ -12,6 +12,9 @@
 mod attribute;
 pub mod chains;
 mod emit;
+mod emit_deletes;
+mod emit_ports;
+mod emit_tables;
 mod matching;
 pub mod observed;
 pub mod ops;

@@ -10,7 +10,7 @@ use super::rules::{self, InterfaceRules};
 use super::settings::Settings;
 use super::sg;
 use super::vpc::keys as vpc_keys;
-use crate::gni::model::{Gni, Instance, NetworkInterface, Vpc};
+use crate::gni::model::{Instance, NetworkInterface, Vpc};
 
 /// An interface's MidoNet name (`<if>`): the instance id for device 0, else the ENI id (§1.3).
 pub fn interface_name<'a>(instance: &'a Instance, eni: &'a NetworkInterface) -> &'a str {
@@ -69,11 +69,12 @@ pub struct Placement<'a> {
     pub instance: &'a Instance,
     /// The NC the instance runs on.
     pub node: &'a str,
+    /// The extra DHCP options every host of the VPC gets.
+    pub dhcp_opts: &'a [(String, String)],
 }
 
 /// Builds one interface into its VPC's part.
 pub fn interface(
-    view: &Gni,
     at: &Placement,
     eni: &NetworkInterface,
     alloc: &Allocations,
@@ -139,10 +140,7 @@ pub fn interface(
             name: ifname.to_string(),
             mac: mac.clone(),
             ip: eni.private_ip,
-            extra_opts: vec![(
-                "domain_search".to_string(),
-                view.config.instance_dns_domain.clone(),
-            )],
+            extra_opts: at.dhcp_opts.to_vec(),
         });
     if settings.arp_table {
         p.arp_entries.push(ArpEntry {

@@ -9,6 +9,7 @@
 pub mod addr;
 mod build;
 pub mod core;
+pub mod dhcp;
 pub mod eni;
 pub mod model;
 pub mod names;
@@ -198,6 +199,11 @@ pub fn desired(
     let vpc_by_id: HashMap<&str, &crate::gni::model::Vpc> =
         view.vpcs.iter().map(|v| (v.id.as_str(), v)).collect();
     let mut shared: BTreeMap<&str, eni::Shared> = BTreeMap::new();
+    let dhcp_opts: HashMap<&str, Vec<(String, String)>> = view
+        .vpcs
+        .iter()
+        .map(|v| (v.id.as_str(), dhcp::profile(view, v, settings).extra_opts))
+        .collect();
     let mut members: BTreeMap<&str, sg::Members> = BTreeMap::new();
     for i in &view.instances {
         for e in &i.network_interfaces {
@@ -225,9 +231,13 @@ pub fn desired(
                 rtid,
                 instance: i,
                 node,
+                dhcp_opts: dhcp_opts
+                    .get(vpc.id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
             };
             let sh = shared.entry(vpc.id.as_str()).or_default();
-            eni::interface(view, &at, e, alloc, settings, sh, p);
+            eni::interface(&at, e, alloc, settings, sh, p);
         }
     }
     for (v, sh) in shared {

@@ -24,6 +24,10 @@ pub struct Settings {
     pub max_eniid: u32,
     /// The pseudo-address recorded in the `euca_version` group when the cloud has none.
     pub euca_version: Ipv4Addr,
+    /// Apply each VPC's DHCP option set (DNS servers, search domain, NTP and NetBIOS servers).
+    /// eucanetd never did; `false` hands out the global `instanceDNSServers`/`instanceDNSDomain`
+    /// everywhere, exactly as eucanetd.
+    pub dhcp_option_sets: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             max_rtid: addr::RTID_MAX_DEFAULT,
             max_eniid: addr::ENIID_MAX_DEFAULT,
             euca_version: Ipv4Addr::new(4, 4, 2, 0),
+            dhcp_option_sets: true,
         }
     }
 }

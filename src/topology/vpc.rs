@@ -136,8 +136,9 @@ pub fn vpc_part(
         p.port_filters(&md_up, mdulin, mdulout);
     }
 
+    let dhcp = super::dhcp::profile(view, vpc, settings);
     for s in &vpc.subnets {
-        subnet(view, vpc, s, settings, p);
+        subnet(view, vpc, s, settings, &dhcp.dns_servers, p);
     }
     for s in &vpc.subnets {
         route_table(vpc, s, enis, p);
@@ -180,7 +181,14 @@ fn acl_key(vpc: &str, acl: &str, dir: Direction) -> Key {
     Key::new(format!("{vpc}/{acl}/{d}"))
 }
 
-fn subnet(view: &Gni, vpc: &Vpc, s: &crate::gni::model::Subnet, settings: &Settings, p: &mut Part) {
+fn subnet(
+    view: &Gni,
+    vpc: &Vpc,
+    s: &crate::gni::model::Subnet,
+    settings: &Settings,
+    dns: &[std::net::Ipv4Addr],
+    p: &mut Part,
+) {
     let v = vpc.id.as_str();
     let router = keys::router(v);
     let cidr = s.cidr;
@@ -216,17 +224,12 @@ fn subnet(view: &Gni, vpc: &Vpc, s: &crate::gni::model::Subnet, settings: &Setti
     let brport = p.bridge_port(bridge.child("rtport"), &bridge);
     p.link(&rtport, &brport);
 
-    let dns = if view.config.instance_dns_servers.is_empty() {
-        vec![std::net::Ipv4Addr::new(8, 8, 8, 8)]
-    } else {
-        view.config.instance_dns_servers.clone()
-    };
     p.dhcp_subnets.push(DhcpSubnet {
         key: keys::dhcp(v, &s.id),
         bridge: bridge.clone(),
         subnet: cidr.trunc(),
         default_gateway: addr::dot(cidr, 1),
-        dns_servers: dns,
+        dns_servers: dns.to_vec(),
         opt121_routes: Vec::new(),
         hosts: Vec::new(),
     });

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
-use vpcmido::apply::{apply, ApplyConfig, Report};
-use vpcmido::gni::{self, Gni, Limits};
+use vpcmido::apply::{apply, prepare, ApplyConfig, Report};
+use vpcmido::gni::{self, Format, Gni, Limits};
 use vpcmido::midonet::client::{ClientConfig, MidonetClient, RetryPolicy};
 use vpcmido::midonet::sim::{self, SimConfig, SimHandle};
 
@@ -108,4 +108,60 @@ pub async fn duplicate_names(h: &SimHandle) -> Vec<String> {
         );
     }
     dups
+}
+
+/// Writes a changed view out and reads it back, so every scenario view passed validation.
+pub fn revalidate(v: &Gni) -> Gni {
+    let xml = gni::write_xml(v, Format::V4);
+    gni::load(xml.as_bytes(), &Limits::default())
+        .unwrap_or_else(|e| panic!("changed view invalid: {e:?}"))
+}
+
+/// Plans `v` and returns its writes as "action kind" → count; then applies it and checks that
+/// the emulator applied exactly that many writes, that a replan is empty and that no name is
+/// duplicated.
+pub async fn converge(h: &SimHandle, c: &MidonetClient, v: &Gni) -> BTreeMap<String, usize> {
+    let p = prepare(v, c, &ApplyConfig::default()).await.expect("plan");
+    let mut counts = BTreeMap::new();
+    for s in &p.plan.steps {
+        *counts
+            .entry(format!("{} {}", s.op.action().as_str(), s.op.kind()))
+            .or_default() += 1;
+    }
+    let before = writes_applied(h);
+    let r = apply_ok(v, c).await;
+    assert_eq!(r.writes(), p.plan.len());
+    assert_eq!(
+        writes_applied(h) - before,
+        p.plan.len() as u64,
+        "emulator-applied writes"
+    );
+    let again = prepare(v, c, &ApplyConfig::default())
+        .await
+        .expect("replan");
+    assert!(
+        again.plan.is_empty(),
+        "{:?}",
+        again
+            .plan
+            .steps
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert!(duplicate_names(h).await.is_empty());
+    counts
+}
+
+/// Expected counts, as `converge` returns them.
+pub fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// An emulator with full.xml applied.
+pub async fn applied_full() -> (SimHandle, MidonetClient, Gni) {
+    let view = load("full.xml");
+    let (h, c) = cloud("full.xml", SimConfig::default()).await;
+    apply_ok(&view, &c).await;
+    (h, c, view)
 }

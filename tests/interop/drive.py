@@ -64,8 +64,33 @@ def main(url):
     hosts = subnet.get_dhcp_hosts()
     check([h.get_mac_addr() for h in hosts] == ["d0:0d:00:00:00:01"], "dhcp host created")
 
-    check(len(api.get_hosts()) >= 1, "hosts listed")
-    check(any(z.get_name() == "mido-tz" for z in api.get_tunnel_zones()), "tunnel zones listed")
+    hosts = api.get_hosts()
+    check(len(hosts) >= 1, "hosts listed")
+    zone = [z for z in api.get_tunnel_zones() if z.get_name() == "mido-tz"]
+    check(len(zone) == 1 and len(zone[0].get_hosts()) == len(hosts), "tunnel zone members")
+    extra = api.add_gre_tunnel_zone().name("tz_interop").create()
+    extra.add_tunnel_zone_host().host_id(hosts[0].get_id()).ip_address("10.20.0.99").create()
+    check([h.get_host_id() for h in extra.get_hosts()] == [hosts[0].get_id()], "zone member added")
+
+    node = [h for h in hosts if h.get_name() == "10.20.1.101"][0]
+    vm_port = bridge.add_port().create()
+    api.add_host_interface_port(node, vm_port.get_id(), "vn0_1")
+    bound = api.get_port(vm_port.get_id())
+    check(bound.get_host_id() == node.get_id() and bound.get_interface_name() == "vn0_1",
+          "port bound to host interface")
+
+    pg = api.add_port_group().name("pg_interop").tenant_id(tenant).stateful(True).create()
+    pg.add_port_group_port().port_id(vm_port.get_id()).create()
+    check([m.get_port_id() for m in pg.get_ports()] == [vm_port.get_id()], "port group member")
+
+    router.asn(65000).name("vr_interop").update()
+    check(api.get_router(router.get_id()).get_asn() == 65000, "router asNumber via PUT")
+    router.add_bgp_peer().asn(65001).address("198.51.100.1").create()
+    router.add_bgp_network().subnet_address("203.0.113.0").subnet_length(24).create()
+    check(len(router.get_bgp_peers()) == 1 and len(router.get_bgp_networks()) == 1, "bgp")
+
+    rport.unlink()
+    check(api.get_port(bport.get_id()).get_peer_id() is None, "ports unlinked")
     print("DRIVE OK")
 
 

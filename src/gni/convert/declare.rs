@@ -91,6 +91,21 @@ pub(super) fn declare<'t>(cx: &mut Cx<'t>, root: &'t Element<'t>) {
                     {
                         let vpc = eni.children_named("vpc").filter_map(Element::text).last();
                         cx.decl.enis.insert(id, vpc);
+                        // Attachment ids are a kind of their own; their format is checked
+                        // with the ENI's other fields.
+                        let attachment = eni
+                            .children_named("attachmentId")
+                            .filter_map(Element::text)
+                            .last();
+                        if let Some(a) = attachment {
+                            if !seen.insert((Kind::EniAttach, a)) {
+                                let at = wpath.keyed("networkInterface", Key::Id(id));
+                                cx.probs.add(
+                                    &at.field("attachmentId"),
+                                    format!("duplicate attachment id {a:?}"),
+                                );
+                            }
+                        }
                     }
                 }
             }

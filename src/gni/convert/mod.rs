@@ -11,6 +11,7 @@ mod config;
 mod declare;
 mod groups;
 mod instances;
+mod mido;
 mod traffic;
 mod vpcs;
 
@@ -20,12 +21,14 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use super::dom::Element;
+use super::index::Summary;
 use super::model::{Applied, Gni};
 use super::problem::{Key, Path, Problem, Problems};
 use super::values;
 use declare::Declared;
 
-/// Converts the tree into a view, or returns every problem found, in document order.
+/// Converts the tree into a view, or returns every problem found: id problems (first pass)
+/// first, then the others in document order.
 pub(crate) fn convert(root: &Element<'_>) -> Result<Gni, Vec<Problem>> {
     let mut cx = Cx::default();
     declare::declare(&mut cx, root);
@@ -58,9 +61,79 @@ pub(crate) fn convert(root: &Element<'_>) -> Result<Gni, Vec<Problem>> {
             gni.dhcp_option_sets = dopts.unwrap_or_default();
             gni.internet_gateways = igws.unwrap_or_default();
             gni.security_groups = sgs.unwrap_or_default();
+            let counted = count(root);
+            if gni.summary() != counted {
+                // A converter that dropped an element without reporting it would make the
+                // controller delete the MidoNet objects of that element: refuse instead.
+                let message = format!(
+                    "internal error: the document holds {counted} but only {} were read",
+                    gni.summary()
+                );
+                return Err(vec![Problem {
+                    path: "(document)".into(),
+                    message,
+                }]);
+            }
             Ok(gni)
         }
-        _ => Err(cx.probs.into_vec()),
+        _ => {
+            // Every path that drops an element reports why; this guards against returning
+            // "invalid" with nothing to show should one ever not.
+            if cx.probs.is_empty() {
+                cx.probs
+                    .add(&Path::root("configuration"), "could not be read");
+            }
+            Err(cx.probs.into_vec())
+        }
+    }
+}
+
+/// Counts the elements of the tree the way [`Gni::summary`] counts the model.
+fn count(root: &Element<'_>) -> Summary {
+    let all = |el: &Element<'_>, path: &[&str]| -> usize {
+        let mut level: Vec<&Element<'_>> = vec![el];
+        for name in path {
+            level = level.iter().flat_map(|e| e.children_named(name)).collect();
+        }
+        level.len()
+    };
+    let vpc = ["vpcs", "vpc"];
+    let inst = [
+        "instances",
+        "instance",
+        "networkInterfaces",
+        "networkInterface",
+    ];
+    let with = |base: &[&str], rest: &[&str]| -> usize { all(root, &[base, rest].concat()) };
+    let eni_eips = root
+        .children_named("instances")
+        .flat_map(|w| w.children_named("instance"))
+        .flat_map(|i| i.children_named("networkInterfaces"))
+        .flat_map(|w| w.children_named("networkInterface"))
+        .filter(|e| e.children_named("publicIp").any(|p| p.text().is_some()))
+        .count();
+    let nat_eips = root
+        .children_named("vpcs")
+        .flat_map(|w| w.children_named("vpc"))
+        .flat_map(|v| v.children_named("natGateways"))
+        .flat_map(|w| w.children_named("natGateway"))
+        .filter(|n| n.children_named("publicIp").any(|p| p.text().is_some()))
+        .count();
+    let acl = ["networkAcls", "networkAcl"];
+    let sg = ["securityGroups", "securityGroup"];
+    Summary {
+        vpcs: all(root, &vpc),
+        subnets: with(&vpc, &["subnets", "subnet"]),
+        instances: all(root, &inst[..2]),
+        enis: all(root, &inst),
+        security_groups: all(root, &sg),
+        sg_rules: with(&sg, &["ingressRules", "rule"]) + with(&sg, &["egressRules", "rule"]),
+        nat_gateways: with(&vpc, &["natGateways", "natGateway"]),
+        route_tables: with(&vpc, &["routeTables", "routeTable"]),
+        routes: with(&vpc, &["routeTables", "routeTable", "routes", "route"]),
+        acl_entries: with(&vpc, &[&acl[..], &["ingressEntries", "entry"]].concat())
+            + with(&vpc, &[&acl[..], &["egressEntries", "entry"]].concat()),
+        eips: eni_eips + nat_eips,
     }
 }
 

@@ -38,6 +38,32 @@ fn check_network(n: &BgpNetwork) -> Result<(), ApiError> {
     v.finish()
 }
 
+/// Fields bean validation does not check but storage conversion parses: an unparsable value
+/// fails with 500 (spec §9.14 [inferred]).
+fn unparsable<'a>(mut it: impl Iterator<Item = &'a String>) -> Result<(), ApiError> {
+    match it.find(|a| a.parse::<std::net::IpAddr>().is_err()) {
+        Some(bad) => Err(ApiError::internal(format!("Invalid IP address: {bad}"))),
+        None => Ok(()),
+    }
+}
+
+fn subnet_addresses_convert(d: &DhcpSubnet) -> Result<(), ApiError> {
+    let dns = d.dns_server_addrs.iter().flatten();
+    let routes = d
+        .opt121_routes
+        .iter()
+        .flat_map(|r| [&r.destination_prefix, &r.gateway_addr])
+        .flatten();
+    let fixed = [&d.subnet_prefix, &d.default_gateway, &d.server_addr]
+        .into_iter()
+        .flatten();
+    unparsable(dns.chain(routes).chain(fixed))
+}
+
+fn host_addresses_convert(h: &DhcpHost) -> Result<(), ApiError> {
+    unparsable(h.ip_addr.iter())
+}
+
 fn check_subnet(d: &DhcpSubnet) -> Result<(), ApiError> {
     let mut v = Violations::default();
     v.not_null("subnetPrefix", &d.subnet_prefix);
@@ -214,6 +240,7 @@ fn subnet_write(ctx: &Ctx, s: &mut Store, id: &str, sub: &str) -> Res {
         if d.subnet_prefix.is_none() {
             return Err(ApiError::internal("java.lang.NullPointerException"));
         }
+        subnet_addresses_convert(&d)?;
         d.uri = None;
         d.hosts = None;
         b.dhcp[i].dto = d;
@@ -250,6 +277,7 @@ fn host_write(ctx: &Ctx, s: &mut Store, id: &str, sub: &str, mac: Option<&str>) 
             if parse_mac(&m).is_none() {
                 return Err(ApiError::internal(format!("Invalid MAC address {m}")));
             }
+            host_addresses_convert(&h)?;
             if sn
                 .hosts
                 .iter()
@@ -277,6 +305,7 @@ fn host_write(ctx: &Ctx, s: &mut Store, id: &str, sub: &str, mac: Option<&str>) 
             let at = at.ok_or_else(|| no_subnet(bid, &slash(sub)))?;
             match body {
                 Some(mut h) => {
+                    host_addresses_convert(&h)?;
                     h.uri = None;
                     sn.hosts[at] = h;
                 }
@@ -364,6 +393,7 @@ pub fn write(ctx: &Ctx, segs: &[&str], s: &mut Store) -> Option<Res> {
             let mut d: DhcpSubnet = ctx.body(Generic, &[DHCP_SUBNET, JSON])?;
             let bid = pid(id).ok_or(ApiError::bare(404))?;
             check_subnet(&d)?;
+            subnet_addresses_convert(&d)?;
             let b = s
                 .bridges
                 .get_mut(&bid)

@@ -8,6 +8,9 @@ use crate::midonet::dto::{Bridge, Router};
 use crate::midonet::media::*;
 use uuid::Uuid;
 
+/// MidoNet's `VxLanPortIdNotSettable` text (`ValidationMessages.properties`).
+const VXLAN_NOT_SETTABLE: &str = "VXLAN port ID cannot be set directly. The VXLAN port is created or deleted in response to the creation or deletion of VTEP bindings.";
+
 /// Parses a path id.
 pub fn pid(seg: &str) -> Option<Uuid> {
     Uuid::parse_str(seg).ok()
@@ -116,6 +119,15 @@ pub fn get(ctx: &Ctx, segs: &[&str], s: &Store) -> Option<Res> {
                 .ok_or_else(|| ApiError::no_such("Network", id))?;
             ctx.json(m, render::bridge(&ctx.base, b))
         })(),
+        ["bridges", id, "vxlan_ports"] => (|| {
+            // VTEP bindings are not emulated: a bridge never has VXLAN ports.
+            let m = ctx.accept(Annotated, &[COLL_PORT, JSON])?;
+            let id = pid(id).ok_or(ApiError::bare(404))?;
+            s.bridges
+                .get(&id)
+                .ok_or_else(|| ApiError::no_such("Network", id))?;
+            ctx.json(m, array(std::iter::empty()))
+        })(),
         [kind @ ("routers" | "bridges"), id, "peer_ports"] => (|| {
             let m = ctx.accept(Annotated, &[COLL_PORT, JSON])?;
             let id = pid(id).ok_or(ApiError::bare(404))?;
@@ -198,9 +210,7 @@ pub fn write(ctx: &Ctx, segs: &[&str], s: &mut Store) -> Option<Res> {
         ["bridges"] if post => (|| {
             let mut b: Bridge = ctx.body(Generic, &[BRIDGE, JSON])?;
             if b.vx_lan_port_ids.is_some() {
-                return Err(ApiError::bad_request(
-                    "VXLAN port ID cannot be set directly. Please use the VTEP bindings API instead.",
-                ));
+                return Err(ApiError::bad_request(VXLAN_NOT_SETTABLE));
             }
             check_bridge(s, &b)?;
             let id = b.id.unwrap_or_else(Uuid::new_v4);
@@ -232,9 +242,7 @@ pub fn write(ctx: &Ctx, segs: &[&str], s: &mut Store) -> Option<Res> {
                 .and_then(|x| x.dto.vx_lan_port_ids.clone())
                 .unwrap_or_default();
             if b.vx_lan_port_ids.as_ref().is_some_and(|v| *v != stored) {
-                return Err(ApiError::bad_request(
-                    "VXLAN port ID cannot be set directly. Please use the VTEP bindings API instead.",
-                ));
+                return Err(ApiError::bad_request(VXLAN_NOT_SETTABLE));
             }
             check_bridge(s, &b)?;
             b.id = Some(id);

@@ -20,7 +20,9 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+            // Byte slices, not str slices: a multi-byte character after '%' must not panic.
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
                 continue;
@@ -120,7 +122,9 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
     let segs: Vec<&str> = segs_owned.iter().map(String::as_str).collect();
     let method = req.method().clone();
     let resource = resource_of(&segs);
-    let write = !(method == Method::GET || method == Method::HEAD);
+    // Login changes nothing: it must not take the write lock nor count as a write.
+    let write =
+        !(method == Method::GET || method == Method::HEAD) && segs.first() != Some(&"login");
     let query = url_query(req.query_string());
     let ctx = Ctx {
         method: method.clone(),
@@ -139,6 +143,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             "Could not acquire lock for storage operation.",
         ))),
         Some(Fault::Internal) => Some(Err(ApiError::internal("Injected fault (vpcmido sim)"))),
+        Some(Fault::Conflict) => Some(Err(ApiError::bare(409))),
         _ => None,
     };
     if let Some(f) = fault {
@@ -163,6 +168,7 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
             ),
         ))
     } else if write {
+        let arrived = Instant::now();
         let guard = match tokio::time::timeout(sim.cfg.lock_timeout, sim.write_lock.lock()).await {
             Ok(g) => g,
             Err(_) => {
@@ -176,7 +182,14 @@ pub async fn dispatch(req: HttpRequest, body: Bytes, sim: Data<Sim>) -> HttpResp
         };
         let held = Instant::now();
         if !sim.cfg.write_latency.is_zero() {
-            tokio::time::sleep(sim.cfg.write_latency).await;
+            // Lateness never accumulates over a run of writes: see `latency.rs`.
+            let latency = sim.cfg.write_latency;
+            let deadline = lock(&sim.write_clock).deadline(arrived, latency);
+            // tokio's timer rounds up to whole milliseconds; a thread sleep on the blocking
+            // pool is finer and burns no CPU. Only the lock holder sleeps (one thread).
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let _ = tokio::task::spawn_blocking(move || std::thread::sleep(remaining)).await;
+            lock(&sim.write_clock).finished(deadline, Instant::now(), latency);
         }
         let r = {
             let mut store = sim.write();

@@ -19,6 +19,9 @@ pub enum Fault {
     DropBefore,
     /// The write is applied, then the connection is dropped without an answer.
     DropAfter,
+    /// 409 with no body, as MidoNet answers an optimistic-concurrency conflict (spec §8);
+    /// nothing applied. Only when a targeted rule asks for it (not in the `--fault-rate` mix).
+    Conflict,
 }
 
 impl Fault {
@@ -28,6 +31,7 @@ impl Fault {
             Fault::Internal => "internal_500",
             Fault::DropBefore => "dropped_not_applied",
             Fault::DropAfter => "dropped_after_apply",
+            Fault::Conflict => "conflict_409",
         }
     }
 }
@@ -50,6 +54,15 @@ fn one() -> f64 {
     1.0
 }
 
+/// A probability in 0..=1; NaN counts as 0 (`gen_bool` panics outside 0..=1).
+pub fn prob(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
+    }
+}
+
 /// The injector's state.
 pub struct Faults {
     rng: StdRng,
@@ -61,7 +74,7 @@ impl Faults {
     pub fn new(rate: f64, seed: u64) -> Self {
         Faults {
             rng: StdRng::seed_from_u64(seed),
-            rate: rate.clamp(0.0, 1.0),
+            rate: prob(rate),
             rules: vec![],
         }
     }
@@ -99,12 +112,12 @@ impl Faults {
             let h = haystack();
             let hit = self.rules.iter().find(|r| h.contains(&r.pattern)).cloned();
             if let Some(r) = hit {
-                if self.rng.gen_bool(r.rate.clamp(0.0, 1.0)) {
+                if self.rng.gen_bool(prob(r.rate)) {
                     return Some(self.pick(write, &r.kinds));
                 }
             }
         }
-        if self.rate > 0.0 && self.rng.gen_bool(self.rate) {
+        if self.rate > 0.0 && self.rng.gen_bool(prob(self.rate)) {
             return Some(self.pick(write, &[]));
         }
         None

@@ -219,7 +219,7 @@ pub async fn handle(req: &HttpRequest, rest: &str, body: &Bytes, sim: &Sim) -> H
         }
         ("PUT", ["faults", "rate"]) => match dto::from_body::<Rate>(body) {
             Ok(r) => {
-                lock(&sim.faults).rate = r.rate.clamp(0.0, 1.0);
+                lock(&sim.faults).rate = super::faults::prob(r.rate);
                 HttpResponse::NoContent().finish()
             }
             Err(e) => bad(e),

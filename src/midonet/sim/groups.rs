@@ -98,12 +98,24 @@ pub fn get(ctx: &Ctx, segs: &[&str], s: &Store) -> Option<Res> {
         ["port_groups"] => (|| {
             let m = ctx.accept(Generic, &[COLL_PORT_GROUP, JSON])?;
             let t = ctx.param("tenant_id");
-            let port = ctx.param("port_id").map(|p| pid(p).unwrap_or_default());
-            let items = s.port_groups.values().filter(|g| {
-                t.map_or(true, |t| g.dto.tenant_id.as_deref() == Some(t))
-                    && port.map_or(true, |p| g.port_ids.contains(&p))
-            });
-            ctx.json(m, array(items.map(|g| render::port_group(&ctx.base, g))))
+            let tenant_ok =
+                |g: &&PortGroupRec| t.map_or(true, |t| g.dto.tenant_id.as_deref() == Some(t));
+            // `port_id` goes through the port's membership index, not a scan of all groups.
+            let items: Vec<&PortGroupRec> = match ctx.param("port_id") {
+                Some(p) => {
+                    let port = pid(p).and_then(|p| s.ports.get(&p));
+                    let ids = port.map(|p| p.port_group_ids.as_slice()).unwrap_or(&[]);
+                    ids.iter()
+                        .filter_map(|g| s.port_groups.get(g))
+                        .filter(tenant_ok)
+                        .collect()
+                }
+                None => s.port_groups.values().filter(tenant_ok).collect(),
+            };
+            ctx.json(
+                m,
+                array(items.into_iter().map(|g| render::port_group(&ctx.base, g))),
+            )
         })(),
         ["port_groups", id] => (|| {
             // GET by id takes the vendor type only (spec §4.1).

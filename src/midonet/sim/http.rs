@@ -81,7 +81,8 @@ fn pick(asked: &(String, String), allowed: &[&str]) -> Option<String> {
             .to_string(),
         )
     } else {
-        Some(format!("{}/{}", asked.0, asked.1))
+        // Same type as asked, modulo case: answer with MidoNet's spelling.
+        Some(hit.to_string())
     }
 }
 
@@ -151,7 +152,7 @@ impl Ctx {
         if check == Check::Annotated && !fits {
             return Err(ApiError::bare(415));
         }
-        let v = dto::from_body::<T>(&self.body).map_err(|e| match e {
+        let v = dto::from_object_body::<T>(&self.body).map_err(|e| match e {
             BodyError::Mapping(m) => ApiError::bad_request(m),
             // Not a mapping error: escapes MidoNet's mapper; a 500 (spec §6.3 [inferred]).
             BodyError::Syntax(m) => ApiError::internal(m),

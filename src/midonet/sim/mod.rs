@@ -6,7 +6,8 @@
 //! [`bgp_dhcp`], [`tables`], [`root`]) validate and apply one request against the [`store`];
 //! [`render`] builds output objects; [`fixture`] is the non-MidoNet `/_sim/` API for
 //! agent-owned state and introspection; [`persist`] saves and loads `--state-file`;
-//! [`hosts_from_gni`] registers hosts from a global network view.
+//! [`hosts_from_gni`] registers hosts from a global network view; [`invariants`] checks the
+//! store's back-references (tests).
 //!
 //! Cost model (spec §8): every write runs under ONE async lock, held `write_latency` per
 //! write (as MidoNet's ZooKeeper topology lock); reads take only a short store read lock.
@@ -20,6 +21,8 @@ pub mod groups;
 pub mod hosts;
 pub mod hosts_from_gni;
 pub mod http;
+pub mod invariants;
+pub mod latency;
 pub mod persist;
 pub mod ports;
 pub mod render;
@@ -87,6 +90,8 @@ pub struct Sim {
     pub write_lock: tokio::sync::Mutex<()>,
     pub stats: Mutex<stats::Stats>,
     pub faults: Mutex<faults::Faults>,
+    /// When write latencies end (see [`latency`]).
+    pub write_clock: Mutex<latency::WriteClock>,
 }
 
 /// Locks a std mutex, ignoring poisoning (no handler panics, but never cascade one).
@@ -113,6 +118,7 @@ impl Sim {
             store: RwLock::new(store),
             write_lock: tokio::sync::Mutex::new(()),
             stats: Mutex::new(stats::Stats::default()),
+            write_clock: Mutex::new(latency::WriteClock::default()),
         })
     }
 

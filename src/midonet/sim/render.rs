@@ -129,15 +129,17 @@ pub fn chain(base: &str, c: &ChainRec) -> String {
 
 /// A rule with its position derived from the chain's order.
 pub fn rule(base: &str, s: &Store, r: &Rule) -> String {
+    let id = r.id.unwrap_or_default();
+    let chain = r.chain_id.and_then(|c| s.chains.get(&c));
+    let pos = chain.and_then(|c| c.rule_ids.iter().position(|x| *x == id));
+    rule_at(base, r, pos.map_or(0, |p| p + 1))
+}
+
+/// A rule at a known 1-based position (chain listings: O(1) per rule).
+pub fn rule_at(base: &str, r: &Rule, position: usize) -> String {
     let mut d = r.clone();
     let id = d.id.unwrap_or_default();
-    if let Some(c) = d.chain_id.and_then(|c| s.chains.get(&c)) {
-        d.position = c
-            .rule_ids
-            .iter()
-            .position(|x| *x == id)
-            .map_or(0, |p| p as i32 + 1);
-    }
+    d.position = i32::try_from(position).unwrap_or(i32::MAX);
     d.meter_name = None;
     d.uri = Some(format!("{base}/rules/{id}"));
     to_text(&d)

@@ -136,10 +136,10 @@ pub fn handle(ctx: &Ctx, segs: &[&str]) -> Option<Res> {
             ctx.json(m, to_text(&tenant(ctx, id)))
         })(),
         ["tenants"] | ["tenants", _] => {
-            let tenant_ct = ctx
-                .content_type
-                .as_deref()
-                .is_some_and(|c| c.to_ascii_lowercase().starts_with(TENANT));
+            let tenant_ct = ctx.content_type.as_deref().is_some_and(|c| {
+                c.to_ascii_lowercase()
+                    .starts_with(&TENANT.to_ascii_lowercase())
+            });
             if ctx.method != "DELETE" && !tenant_ct {
                 Err(ApiError::bare(415))
             } else {

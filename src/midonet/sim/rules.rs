@@ -37,7 +37,7 @@ fn check_condition(c: &Condition, v: &mut Violations) {
         if val.as_deref().is_some_and(|m| !mac_mask_ok(m)) {
             v.add(
                 name,
-                "MAC mask string must be three groups of four hex digits joined with '.'",
+                "MAC mask must consist of three sets of four hexadecimal digits separated by periods, e.g. \"ffff.ff00.0000\".",
             );
         }
     }
@@ -166,12 +166,32 @@ fn validate(r: &mut Rule) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// NAT targets are not validated, but an address that does not parse fails when the rule is
+/// converted for storage: 500 (spec §9.8 [inferred]).
+fn nat_addresses_convert(r: &Rule) -> Result<(), ApiError> {
+    let (RuleAction::Dnat(n) | RuleAction::Snat(n)) = &r.action else {
+        return Ok(());
+    };
+    let targets = n.nat_targets.iter().flatten();
+    let addrs = targets
+        .flat_map(|t| [&t.address_from, &t.address_to])
+        .flatten();
+    match addrs
+        .into_iter()
+        .find(|a| a.parse::<std::net::IpAddr>().is_err())
+    {
+        Some(bad) => Err(ApiError::internal(format!("Invalid IP address: {bad}"))),
+        None => Ok(()),
+    }
+}
+
 fn create_rule(ctx: &Ctx, s: &mut Store, chain: Uuid) -> Res {
     let mut r: Rule = ctx.body(Generic, &[RULE, JSON])?;
     if r.position == 0 {
         r.position = 1; // The model's create step rewrites 0 before validation.
     }
     validate(&mut r)?;
+    nat_addresses_convert(&r)?;
     let count = s
         .chains
         .get(&chain)
@@ -230,7 +250,8 @@ pub fn get(ctx: &Ctx, segs: &[&str], s: &Store) -> Option<Res> {
                 .rule_ids
                 .iter()
                 .filter_map(|r| s.rules.get(r))
-                .map(|r| render::rule(&ctx.base, s, r));
+                .enumerate()
+                .map(|(i, r)| render::rule_at(&ctx.base, r, i + 1));
             ctx.json(m, array(items))
         })(),
         ["rules", id] => (|| {

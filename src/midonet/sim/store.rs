@@ -174,7 +174,8 @@ impl Store {
 
     /// Draws the next tunnel key.
     pub fn tunnel_key(&mut self) -> i32 {
-        self.next_tunnel_key += 1;
+        // Wraps instead of overflowing (a debug-build panic) after 2^31 keys.
+        self.next_tunnel_key = self.next_tunnel_key.wrapping_add(1).max(1);
         self.next_tunnel_key
     }
 

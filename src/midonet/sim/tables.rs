@@ -55,12 +55,16 @@ fn split_arp(key: &str) -> Result<(String, [u8; 6]), ApiError> {
     Ok((ip.to_string(), mac))
 }
 
+/// MidoNet's `MacUriFormat` text, for a MAC-table entry URI it cannot read.
+const MAC_URI: &str =
+    "MAC address must consist of six pairs of hex digits separated by hyphens, e.g., 12-34-56-78-9a-bc.";
+
 fn split_mac(key: &str) -> Result<([u8; 6], uuid::Uuid), ApiError> {
     let (mac, port) = key
         .split_once('_')
-        .ok_or_else(|| ApiError::bad_request(MAC_MSG))?;
-    let m = parse_mac(&mac.replace('-', ":")).ok_or_else(|| ApiError::bad_request(MAC_MSG))?;
-    let p = pid(port).ok_or_else(|| ApiError::bad_request("Invalid port ID"))?;
+        .ok_or_else(|| ApiError::bad_request(MAC_URI))?;
+    let m = parse_mac(&mac.replace('-', ":")).ok_or_else(|| ApiError::bad_request(MAC_URI))?;
+    let p = pid(port).ok_or_else(|| ApiError::bad_request("Port ID is not valid."))?;
     Ok((m, p))
 }
 

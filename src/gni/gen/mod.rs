@@ -6,14 +6,16 @@
 //! route table to it, and — with two subnets or more — a NAT gateway and a private route
 //! table with NAT and ENI routes; about one instance in ten has a secondary ENI
 //! (deviceIndex 1); elastic IPs at the requested ratio; one or two clusters; static or BGP
-//! gateways. Everything is built in one pass over the ENIs, so 40,000 ENIs take
-//! milliseconds. Ids come from a bijective scramble of counters, so they never collide.
+//! gateways. Everything is built in one pass over the ENIs: 40,000 ENIs, written out, take
+//! about 0.15 s. Ids come from a bijective scramble of counters, so they never collide.
 use ipnet::Ipv4Net;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::net::Ipv4Addr;
 
 use super::model::*;
+
+mod policy;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +48,7 @@ impl Default for GenParams {
 }
 
 /// Which kind of MidoNet gateways the view configures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GatewayMode {
     /// Chosen by the seed.
     #[default]
@@ -268,8 +270,8 @@ impl Gen<'_> {
             dhcp_option_set: None,
             subnets: Vec::new(),
             network_acls: vec![
-                custom(&custom_acl, &owner, net(vpc_base, self.vpc_prefix)),
-                default(&default_acl, &owner),
+                policy::custom_acl(&custom_acl, &owner, net(vpc_base, self.vpc_prefix)),
+                policy::default_acl(&default_acl, &owner),
             ],
             route_tables: Vec::new(),
             nat_gateways: Vec::new(),
@@ -431,64 +433,18 @@ impl Gen<'_> {
             });
         }
         for (s, id) in groups.iter().enumerate() {
-            let group = self.group(id, &owner, &groups, s, vpc.cidr);
+            let group = policy::security_group(
+                &mut self.rng,
+                p.rules_per_sg,
+                id,
+                &owner,
+                &groups,
+                s,
+                vpc.cidr,
+            );
             gni.security_groups.push(group);
         }
         gni.vpcs.push(vpc);
-    }
-
-    fn group(
-        &mut self,
-        id: &str,
-        owner: &str,
-        peers: &[String],
-        s: usize,
-        vpc_cidr: Ipv4Net,
-    ) -> SecurityGroup {
-        let ingress_count = self.p.rules_per_sg.saturating_sub(1);
-        let mut ingress = Vec::with_capacity(ingress_count);
-        for r in 0..ingress_count {
-            let traffic = match r % 6 {
-                0 => Traffic::Tcp(PortRange { from: 22, to: 22 }),
-                1 => Traffic::Tcp(PortRange { from: 443, to: 443 }),
-                2 => Traffic::Icmp {
-                    icmp_type: Some(8),
-                    code: None,
-                },
-                3 => Traffic::Udp(PortRange { from: 53, to: 53 }),
-                4 => {
-                    let from = self.rng.gen_range(1024..60000u16);
-                    Traffic::Tcp(PortRange {
-                        from,
-                        to: from + self.rng.gen_range(0..100),
-                    })
-                }
-                _ => Traffic::All,
-            };
-            let peer = match self.rng.gen_range(0..3) {
-                0 => Peer::Group {
-                    id: peers[(s + r) % peers.len()].clone(),
-                    owner: owner.to_owned(),
-                },
-                1 => Peer::Cidr(vpc_cidr),
-                _ => Peer::Cidr(net(0, 0)),
-            };
-            ingress.push(SgRule { traffic, peer });
-        }
-        let egress = if self.p.rules_per_sg > 0 {
-            vec![SgRule {
-                traffic: Traffic::All,
-                peer: Peer::Cidr(net(0, 0)),
-            }]
-        } else {
-            Vec::new()
-        };
-        SecurityGroup {
-            id: id.to_owned(),
-            owner_id: owner.to_owned(),
-            ingress,
-            egress,
-        }
     }
 
     /// Puts instances on nodes of their primary subnet's cluster, 16 per node.
@@ -518,104 +474,5 @@ impl Gen<'_> {
                 n.instance_ids.push(inst.id.clone());
             }
         }
-    }
-}
-
-fn entry(number: u16, action: AclAction, cidr: Ipv4Net, traffic: Traffic) -> AclEntry {
-    AclEntry {
-        number,
-        action,
-        cidr,
-        traffic,
-    }
-}
-
-/// The default ACL: allow everything, then the final deny.
-fn default(id: &str, owner: &str) -> NetworkAcl {
-    let any = net(0, 0);
-    let entries = vec![
-        entry(100, AclAction::Allow, any, Traffic::All),
-        entry(32767, AclAction::Deny, any, Traffic::All),
-    ];
-    NetworkAcl {
-        id: id.into(),
-        owner_id: owner.into(),
-        ingress: entries.clone(),
-        egress: entries,
-    }
-}
-
-/// A custom ACL for the public subnet: web, SSH from the VPC, ping, ephemeral ports.
-fn custom(id: &str, owner: &str, vpc: Ipv4Net) -> NetworkAcl {
-    let any = net(0, 0);
-    let ingress = vec![
-        entry(
-            50,
-            AclAction::Deny,
-            net(u32::from(Ipv4Addr::new(192, 0, 2, 0)), 24),
-            Traffic::All,
-        ),
-        entry(
-            100,
-            AclAction::Allow,
-            any,
-            Traffic::Tcp(PortRange { from: 80, to: 80 }),
-        ),
-        entry(
-            110,
-            AclAction::Allow,
-            any,
-            Traffic::Tcp(PortRange { from: 443, to: 443 }),
-        ),
-        entry(
-            120,
-            AclAction::Allow,
-            vpc,
-            Traffic::Tcp(PortRange { from: 22, to: 22 }),
-        ),
-        entry(
-            130,
-            AclAction::Allow,
-            any,
-            Traffic::Icmp {
-                icmp_type: Some(8),
-                code: None,
-            },
-        ),
-        entry(
-            140,
-            AclAction::Allow,
-            any,
-            Traffic::Tcp(PortRange {
-                from: 1024,
-                to: 65535,
-            }),
-        ),
-        entry(
-            150,
-            AclAction::Allow,
-            any,
-            Traffic::Udp(PortRange {
-                from: 1024,
-                to: 65535,
-            }),
-        ),
-        entry(32767, AclAction::Deny, any, Traffic::All),
-    ];
-    let egress = vec![
-        entry(
-            90,
-            AclAction::Deny,
-            any,
-            Traffic::Tcp(PortRange { from: 25, to: 25 }),
-        ),
-        entry(100, AclAction::Allow, any, Traffic::All),
-        entry(32767, AclAction::Deny, any, Traffic::All),
-    ];
-    NetworkAcl {
-        id: id.into(),
-        owner_id: owner.into(),
-        ingress,
-        egress,
     }
 }

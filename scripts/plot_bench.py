@@ -40,6 +40,9 @@ def markdown(rows):
     """The BENCHMARKS.md tables, from the same figures the harness prints."""
     rows = sorted(rows, key=lambda r: (r["write_latency_ms"], r["enis"]))
     p = print
+    p("**Cold build** (`apply` of the whole view on an empty MidoNet: discover, plan, execute, "
+      "verify by replay; T is its wall time, lock held is the emulator's `write_lock_held_seconds`):")
+    p()
     p("| ENIs | VPCs | t_write | writes W | calls C | C/W | wall T | W × t_write | "
       "T/(W × t_write) | lock held | lock/W | T/lock held | peak RSS |")
     p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -52,6 +55,10 @@ def markdown(rows):
           f"{r['lock_held_seconds']:.1f} s | "
           f"{r['lock_held_seconds'] / w * 1e3:.2f} ms | "
           f"**{r['cold_seconds'] / r['lock_held_seconds']:.3f}** | {r['peak_rss_mb']:.0f} MB |")
+    p()
+    p("**No-change cycle and one ENI added** (library equivalents: plan against the in-memory "
+      "state after the build; one ENI = a new instance in the last VPC, planned with `only` = that "
+      "VPC and executed; the actor path plans the VPC's partition slice instead):")
     p()
     p("| ENIs | t_write | no-change: calls | whole-view plan (wall / CPU) | one VPC's plan | "
       "one ENI added: writes | calls | extra calls | latency (library `plan_against`) | "
@@ -66,6 +73,10 @@ def markdown(rows):
           f"(plan {r['eni_plan_seconds'] * 1e3:.0f} ms) | {actor(r)} | "
           f"< {r['eni_writes'] * lat + 250:.0f} ms |")
     p()
+    p("**Resync** (full: `prepare` = discover everything + plan the whole view; per-VPC: "
+      "discover with `DiscoverFilter::core_and(that VPC's names)` + plan with `only`; both plan "
+      "nothing after a build) and the same one-ENI change through today's `apply()`:")
+    p()
     p("| ENIs | t_write | full resync: calls / time | per-VPC resync: calls / time | "
       "ENI via `apply()`: calls (GETs) / time | eucanetd full reload (GETs) |")
     p("|---:|---:|---:|---:|---:|---:|")
@@ -74,6 +85,10 @@ def markdown(rows):
         p(f"| {r['enis']:,} | {r['write_latency_ms']:g} ms | {fr['calls']:,} / "
           f"{fr['seconds']:.2f} s | {vr['calls']} / {vr['seconds'] * 1e3:.0f} ms | "
           f"{ea['calls']:,} ({ea['gets']:,}) / {ea['seconds']:.2f} s | {r['euca_reload_gets']:,} |")
+    p()
+    p("**One VPC failing** (emulator fault rule `{match: <vpc id>, rate: 1, kinds: [internal]}`: "
+      "every request naming that VPC's objects answers 500; it and a healthy VPC each get one new "
+      "ENI; each is planned with `only` = itself and executed; then today's whole-view `apply()`):")
     p()
     p("| ENIs | t_write | failing VPC (scoped): calls / faulted / its steps / steps elsewhere | "
       "healthy VPC: writes / calls | `apply()` of the whole view: calls / answered elsewhere / outcome |")
@@ -85,6 +100,8 @@ def markdown(rows):
           f"{r['fail_vpc_faults']} / {r['fail_vpc_steps']} / **{r['fail_vpc_steps_elsewhere']}** | "
           f"{fo['writes']} / {fo['calls']} | {fa['calls']:,} / {r['fail_apply_elsewhere']:,} / "
           f"{':'.join(outcome)} |")
+    p()
+    p("**eucanetd-pattern estimate** of the same cold build (below):")
     p()
     p("| ENIs | t_write | vpcmido calls | eucanetd-pattern calls | ratio | vpcmido T | "
       "eucanetd-pattern T (est.) | ratio | t_get | t_write_seq |")

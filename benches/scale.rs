@@ -117,11 +117,13 @@ fn print_tables(rows: &[SizeResult]) {
     }
     println!("\nSteady state (library equivalents of the daemon's cycles)");
     println!(
-        "{:>6} {:>5} | {:>7} {:>9} | {:>6} {:>8} {:>6} {:>8} {:>9} | {:>6} {:>8} | {:>6} {:>8} {:>6} | {:>6} {:>8}",
+        "{:>6} {:>5} | {:>7} {:>9} {:>8} {:>8} | {:>6} {:>8} {:>6} {:>8} {:>9} | {:>6} {:>8} | {:>6} {:>8} {:>6} | {:>6} {:>8}",
         "ENIs",
         "t_w",
         "nochg C",
         "nochg ms",
+        "cpu ms",
+        "1vpc ms",
         "eni W",
         "eni C",
         "extra",
@@ -137,11 +139,13 @@ fn print_tables(rows: &[SizeResult]) {
     );
     for r in rows {
         println!(
-            "{:>6} {:>5} | {:>7} {:>9.1} | {:>6} {:>8} {:>6} {:>8.1} {:>9.1} | {:>6} {:>8.1} | {:>6} {:>8.1} {:>6} | {:>6.0} {:>8.1}",
+            "{:>6} {:>5} | {:>7} {:>9.1} {:>8.1} {:>8.3} | {:>6} {:>8} {:>6} {:>8.1} {:>9.1} | {:>6} {:>8.1} | {:>6} {:>8.1} {:>6} | {:>6.0} {:>8.1}",
             r.enis,
             r.write_latency_ms,
             r.nochange_calls,
             r.nochange_seconds * 1e3,
+            r.nochange_cpu_seconds * 1e3,
+            r.nochange_vpc_seconds * 1e3,
             r.eni_writes,
             r.eni.calls,
             r.eni_extra_calls,
@@ -242,14 +246,14 @@ fn write_outputs(dir: &PathBuf, rows: &[SizeResult], all: &[SizeResult]) {
     let mut f = std::fs::File::create(dir.join("scale.csv")).expect("create scale.csv");
     writeln!(
         f,
-        "enis,vpcs,write_latency_ms,writes,calls,calls_per_write,wall_s,floor_s,t_over_floor,lock_held_s,t_over_lock,peak_rss_mb,nochange_calls,nochange_ms,eni_writes,eni_calls,eni_extra_calls,eni_ms,full_resync_calls,full_resync_ms,vpc_resync_calls,vpc_resync_ms,fail_vpc_calls,fail_vpc_steps_elsewhere,fail_apply_calls,fail_apply_elsewhere,euca_calls,euca_s"
+        "enis,vpcs,write_latency_ms,writes,calls,calls_per_write,wall_s,floor_s,t_over_floor,lock_held_s,t_over_lock,peak_rss_mb,nochange_calls,nochange_ms,nochange_cpu_ms,nochange_vpc_ms,eni_writes,eni_calls,eni_extra_calls,eni_ms,full_resync_calls,full_resync_ms,vpc_resync_calls,vpc_resync_ms,fail_vpc_calls,fail_vpc_steps_elsewhere,fail_apply_calls,fail_apply_elsewhere,euca_calls,euca_s"
     )
     .expect("csv");
     for r in rows {
         let d = derive(r);
         writeln!(
             f,
-            "{},{},{},{},{},{:.4},{:.3},{:.3},{:.4},{:.3},{:.4},{:.1},{},{:.3},{},{},{},{:.3},{},{:.3},{},{:.3},{},{},{},{},{},{:.3}",
+            "{},{},{},{},{},{:.4},{:.3},{:.3},{:.4},{:.3},{:.4},{:.1},{},{:.3},{:.3},{:.4},{},{},{},{:.3},{},{:.3},{},{:.3},{},{},{},{},{},{:.3}",
             r.enis,
             r.vpcs,
             r.write_latency_ms,
@@ -264,6 +268,8 @@ fn write_outputs(dir: &PathBuf, rows: &[SizeResult], all: &[SizeResult]) {
             r.peak_rss_mb,
             r.nochange_calls,
             r.nochange_seconds * 1e3,
+            r.nochange_cpu_seconds * 1e3,
+            r.nochange_vpc_seconds * 1e3,
             r.eni_writes,
             r.eni.calls,
             r.eni_extra_calls,

@@ -25,6 +25,8 @@ async fn scale_harness_runs_at_100_enis_with_the_expected_counts() {
     // One ENI added: only its own writes.
     assert!(r.eni_writes > 0);
     assert_eq!(r.eni_extra_calls, 0, "calls {}", r.eni.calls);
+    // Planned as a VPC actor would (scope topology against its slice): the same writes.
+    assert_eq!(r.eni_actor_steps as u64, r.eni_writes);
     // One VPC failing: its plan holds only its own steps; the healthy VPC spends exactly its
     // writes.
     assert!(r.fail_vpc_faults > 0);

@@ -227,6 +227,13 @@ pub struct SizeResult {
     pub eni_extra_calls: u64,
     /// The same change through `apply::apply` (full discovery, whole-view plan).
     pub eni_apply: Phase,
+    /// The same change planned as a VPC actor would: translate the new view (recover,
+    /// allocate, desired: once per view change, for all actors), then plan the VPC's scope
+    /// topology against its partition slice. Planned only (the writes are the same as
+    /// `eni_writes`, whose execution time is `eni.seconds - eni_plan_seconds`), s.
+    pub eni_actor_translate_seconds: f64,
+    pub eni_actor_plan_seconds: f64,
+    pub eni_actor_steps: usize,
     // One VPC failing.
     pub fail_vpc_calls: u64,
     pub fail_vpc_faults: u64,
@@ -398,6 +405,8 @@ pub async fn run_size(enis: usize, write_latency: Duration) -> SizeResult {
     let probe = Scope::Vpc(base.vpcs[base.vpcs.len() / 2].id.clone());
     let scope_topo = vpcmido::plan::partition::scope_topology(&topo, &probe);
     let slice = slices.get(&probe).cloned().unwrap_or_default();
+    let last_scope = Scope::Vpc(base.vpcs[base.vpcs.len() - 1].id.clone());
+    let last_slice = slices.get(&last_scope).cloned().unwrap_or_default();
     drop(slices);
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
     for _ in 0..21 {
@@ -461,6 +470,23 @@ pub async fn run_size(enis: usize, write_latency: Duration) -> SizeResult {
     let mut v1 = view(enis);
     let last = v1.vpcs.len() - 1;
     let x = add_eni(&mut v1, last, 1);
+    // As a VPC actor: translate the new view, plan the scope against the slice.
+    let t = Instant::now();
+    let rec = vpcmido::plan::recover::allocations(&v1, &observed);
+    let (alloc, _) = vpcmido::topology::allocate(&v1, rec, &cfg.settings);
+    let tr = vpcmido::topology::desired(
+        &v1,
+        &alloc,
+        &cfg.settings,
+        vpcmido::plan::recover::euca_version(&observed),
+    );
+    r.eni_actor_translate_seconds = secs(t.elapsed());
+    let t = Instant::now();
+    let st = vpcmido::plan::partition::scope_topology(&tr.topology, &last_scope);
+    let pa = vpcmido::plan::plan(&st, &last_slice, Some(&last_scope));
+    r.eni_actor_plan_seconds = secs(t.elapsed());
+    r.eni_actor_steps = pa.steps.len();
+    drop((tr, st, pa, last_slice));
     let before = c.stats();
     let t = Instant::now();
     let (_, _, plan) = apply::plan_against(&v1, &observed, &scoped(&x));

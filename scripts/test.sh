@@ -22,4 +22,11 @@ if ((${#need[@]})); then
   fi
 fi
 export VPCMIDO_INTEROP_VENV="$PWD/build/venv"
-cargo test --all-targets
+mkdir -p build
+# The run's output is kept in build/test.log; the last line sums every test binary's result.
+status=0
+cargo test --all-targets 2>&1 | tee build/test.log || status=$?
+awk '/^test result:/ { for (i = 1; i < NF; i++) { w = $(i+1); n = $i + 0
+                           if (w ~ /^passed/) p += n; if (w ~ /^failed/) f += n; if (w ~ /^ignored/) s += n } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' build/test.log
+exit "$status"

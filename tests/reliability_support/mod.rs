@@ -142,8 +142,13 @@ impl Drop for Proc {
 
 /// A `vpcmido sim` process on a free port: (guard, `http://127.0.0.1:PORT`).
 pub fn spawn_sim(extra: &[&str]) -> (Proc, String) {
+    spawn_sim_on("127.0.0.1:0", extra)
+}
+
+/// A `vpcmido sim` process listening on `listen` (`127.0.0.1:0` for a free port).
+pub fn spawn_sim_on(listen: &str, extra: &[&str]) -> (Proc, String) {
     let mut cmd = Command::new(bin());
-    cmd.args(["sim", "--listen", "127.0.0.1:0"])
+    cmd.args(["sim", "--listen", listen])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

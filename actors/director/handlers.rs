@@ -55,6 +55,17 @@ impl Handler<Retired> for Director {
                 self.uncount(&e.status);
                 self.publish_state_gauges();
             }
+            // What the retired VPC hung off core devices and could no longer name once its
+            // router was gone (unlinked eucabr/eucamdbr ports, metadata routes on eucamdrt) and
+            // the members of groups only it used now belong to the core's part: the core
+            // re-reads MidoNet and sweeps them.
+            if !self.draining {
+                if let Some(core) = self.actors.get(&Scope::Core) {
+                    core.addr.do_send(Resync {
+                        trigger: Trigger::ViewChanged,
+                    });
+                }
+            }
         }
         self.check_handshake();
     }

@@ -50,6 +50,17 @@ impl AdminHandle {
 
 /// Starts the server in the current actix System.
 pub fn start(addr: SocketAddr, state: AdminState) -> std::io::Result<AdminHandle> {
+    // Off loopback, anyone who can reach the port could confirm a held mass delete: a token is
+    // required there.
+    if !addr.ip().is_loopback() && state.token.is_none() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "the admin API on {addr} (not loopback) needs a token: set admin_token_file \
+                 (--token-file), or listen on 127.0.0.1"
+            ),
+        ));
+    }
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()

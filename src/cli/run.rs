@@ -87,7 +87,11 @@ fn init_logging(cfg: &Config) -> Result<LogLevelFn, String> {
     use tracing_subscriber::{reload, EnvFilter};
     let filter = EnvFilter::try_new(&cfg.log_level).map_err(|e| format!("log level: {e}"))?;
     let (filter, handle) = reload::Layer::new(filter);
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colours only on a terminal: journald and log files would get escape sequences.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     let registry = tracing_subscriber::registry().with(filter);
     let res = match cfg.log_format {
         LogFormat::Json => registry.with(fmt.json().flatten_event(true)).try_init(),

@@ -290,7 +290,7 @@ impl MidonetClient {
             op: op.clone(),
             message: e.to_string(),
         })?;
-        match inner
+        let confirm = inner
             .confirm(
                 Kind::DhcpHost,
                 host_url.clone(),
@@ -299,24 +299,11 @@ impl MidonetClient {
                 &sent_v,
                 &[],
             )
-            .await?
-        {
-            Confirm::Same => {
-                inner.counters.confirmed();
-                sent.uri = Some(host_url);
-                Ok(sent)
-            }
-            Confirm::Differs(differing) => Err(Error::Conflict {
-                op,
-                message,
-                differing,
-            }),
-            Confirm::Absent => Err(Error::Conflict {
-                op,
-                message,
-                differing: Vec::new(),
-            }),
-        }
+            .await?;
+        inner.settle(confirm, op, message, || {
+            sent.uri = Some(host_url);
+            sent
+        })
     }
     /// `PUT /bridges/{id}/dhcp/{key}/hosts/{mac}` of the observed host after `edit`.
     pub async fn update_dhcp_host(

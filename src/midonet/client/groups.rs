@@ -5,9 +5,8 @@
 //! tenant (`tenant_id` is ignored, §10). Address POSTs are idempotent on the server (201 when
 //! already present), so a retried add needs no confirmation. Port-group member POSTs answer a
 //! bare 409 when the port is already a member; that is confirmed with one GET of the member.
-use super::error::{Error, Kind, Method, Op, Result};
+use super::error::{Kind, Method, Op, Result};
 use super::links::segment;
-use super::ops::Confirm;
 use super::MidonetClient;
 use crate::midonet::dto::{IpAddrGroup, IpAddrGroupAddr, PortGroup, PortGroupPort};
 use crate::midonet::media;
@@ -159,7 +158,7 @@ impl MidonetClient {
             return Err(reply.into_error());
         }
         let sent = json!({ "portId": port });
-        match inner
+        let confirm = inner
             .confirm(
                 Kind::PortGroupPort,
                 member_url,
@@ -168,23 +167,8 @@ impl MidonetClient {
                 &sent,
                 &[],
             )
-            .await?
-        {
-            Confirm::Same => {
-                inner.counters.confirmed();
-                Ok(member)
-            }
-            Confirm::Differs(differing) => Err(Error::Conflict {
-                op,
-                message: reply.message(),
-                differing,
-            }),
-            Confirm::Absent => Err(Error::Conflict {
-                op,
-                message: reply.message(),
-                differing: Vec::new(),
-            }),
-        }
+            .await?;
+        inner.settle(confirm, op, reply.message(), || member)
     }
     /// `DELETE /port_groups/{id}/ports/{port}` (404 "not a member" counts as done).
     pub async fn remove_port_group_member(&self, group: Uuid, port: Uuid) -> Result<()> {

@@ -4,9 +4,8 @@
 //! Natural-key 409s handled here: a binding POST for a port that is already bound (confirmed by
 //! GETting the port: same host and interface → success), and a tunnel-zone member POST for a
 //! host that is already a member (bare 409; confirmed by GETting the member).
-use super::error::{Error, Kind, Method, Op, Result};
+use super::error::{Kind, Method, Op, Result};
 use super::links::segment;
-use super::ops::Confirm;
 use super::MidonetClient;
 use crate::midonet::dto::{Host, HostInterfacePort, Interface, TunnelZone, TunnelZoneHost};
 use crate::midonet::media;
@@ -111,7 +110,7 @@ impl MidonetClient {
         let message = reply.message();
         let port_url = inner.links.object(Kind::Port, &port.to_string())?;
         let sent = json!({ "hostId": host, "interfaceName": interface });
-        match inner
+        let confirm = inner
             .confirm(
                 Kind::Port,
                 port_url,
@@ -120,23 +119,8 @@ impl MidonetClient {
                 &sent,
                 &[],
             )
-            .await?
-        {
-            Confirm::Same => {
-                inner.counters.confirmed();
-                Ok(binding)
-            }
-            Confirm::Differs(differing) => Err(Error::Conflict {
-                op,
-                message,
-                differing,
-            }),
-            Confirm::Absent => Err(Error::Conflict {
-                op,
-                message,
-                differing: Vec::new(),
-            }),
-        }
+            .await?;
+        inner.settle(confirm, op, message, || binding)
     }
     /// `DELETE /hosts/{host}/ports/{port}`: clears the port's binding (§9.11; idempotent on an
     /// unbound port).
@@ -225,7 +209,7 @@ impl MidonetClient {
         if reply.status != 409 {
             return Err(reply.into_error());
         }
-        match inner
+        let confirm = inner
             .confirm(
                 Kind::TunnelZoneHost,
                 member_url,
@@ -234,23 +218,8 @@ impl MidonetClient {
                 &sent,
                 &[],
             )
-            .await?
-        {
-            Confirm::Same => {
-                inner.counters.confirmed();
-                Ok(member)
-            }
-            Confirm::Differs(differing) => Err(Error::Conflict {
-                op,
-                message: reply.message(),
-                differing,
-            }),
-            Confirm::Absent => Err(Error::Conflict {
-                op,
-                message: reply.message(),
-                differing: Vec::new(),
-            }),
-        }
+            .await?;
+        inner.settle(confirm, op, reply.message(), || member)
     }
     /// `DELETE /tunnel_zones/{id}/hosts/{host}` (404 "not a member" counts as done).
     pub async fn remove_tunnel_zone_member(&self, zone: Uuid, host: Uuid) -> Result<()> {

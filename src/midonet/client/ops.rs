@@ -22,6 +22,34 @@ pub(crate) enum Confirm {
 }
 
 impl Inner {
+    /// A 409'd create once the stored object was read: `ok()` when it holds what was sent
+    /// (counted as confirmed: a retried create whose first attempt was applied), else a typed
+    /// `Conflict` naming the fields that differ (none when the object is not there).
+    pub(crate) fn settle<T>(
+        &self,
+        confirm: Confirm,
+        op: Op,
+        message: Option<String>,
+        ok: impl FnOnce() -> T,
+    ) -> Result<T> {
+        match confirm {
+            Confirm::Same => {
+                self.counters.confirmed();
+                Ok(ok())
+            }
+            Confirm::Differs(differing) => Err(Error::Conflict {
+                op,
+                message,
+                differing,
+            }),
+            Confirm::Absent => Err(Error::Conflict {
+                op,
+                message,
+                differing: Vec::new(),
+            }),
+        }
+    }
+
     pub(crate) fn decode<T: DeserializeOwned>(&self, op: &Op, bytes: &[u8]) -> Result<T> {
         dto::from_body(bytes).map_err(|e| Error::Decode {
             op: op.clone(),
@@ -158,7 +186,7 @@ impl Inner {
             op: op.clone(),
             message: e.to_string(),
         })?;
-        match self
+        let confirm = self
             .confirm(
                 T::KIND,
                 object_url.clone(),
@@ -167,24 +195,11 @@ impl Inner {
                 &sent_v,
                 T::SERVER_KEYS,
             )
-            .await?
-        {
-            Confirm::Same => {
-                self.counters.confirmed();
-                sent.set_uri(Some(object_url));
-                Ok(sent)
-            }
-            Confirm::Differs(differing) => Err(Error::Conflict {
-                op,
-                message,
-                differing,
-            }),
-            Confirm::Absent => Err(Error::Conflict {
-                op,
-                message,
-                differing: Vec::new(),
-            }),
-        }
+            .await?;
+        self.settle(confirm, op, message, || {
+            sent.set_uri(Some(object_url));
+            sent
+        })
     }
 
     /// GET one object by id.

@@ -9,40 +9,38 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 impl<'a> Emitter<'a> {
+    /// Plans `op` in `scope` if that scope is being planned; returns whether it was.
+    fn delete_in(&mut self, scope: Scope, op: Op, what: String, deps: Vec<usize>) -> bool {
+        if !self.in_scope(&scope) {
+            return false;
+        }
+        self.push(&scope, op, deps, what, None);
+        true
+    }
+
     /// Deletes of owned objects nothing desired claims, in the scopes being planned; children
     /// that a parent's delete cascades to are not deleted again (spec midonet-api.md §7.3).
     pub fn deletes(&mut self, attr: &Attribution) {
         let obs = self.obs;
-        let mine = |s: Scope, this: &Self| this.in_scope(&s);
-        for r in obs
-            .routers
-            .iter()
-            .filter(|r| r.owned && !self.m.claimed.contains(&r.id))
-        {
-            if mine(attr.router(r), self) {
-                self.push(
-                    &attr.router(r),
-                    Op::DeleteRouter { id: r.id },
-                    vec![],
-                    r.name.clone(),
-                    None,
-                );
+        let claimed = &self.m.claimed;
+        let unclaimed = |id: &Uuid, owned: bool| owned && !claimed.contains(id);
+        for r in obs.routers.iter().filter(|r| unclaimed(&r.id, r.owned)) {
+            if self.delete_in(
+                attr.router(r),
+                Op::DeleteRouter { id: r.id },
+                r.name.clone(),
+                vec![],
+            ) {
                 self.gone.insert(r.id);
             }
         }
-        for b in obs
-            .bridges
-            .iter()
-            .filter(|b| b.owned && !self.m.claimed.contains(&b.id))
-        {
-            if mine(attr.bridge(b), self) {
-                self.push(
-                    &attr.bridge(b),
-                    Op::DeleteBridge { id: b.id },
-                    vec![],
-                    b.name.clone(),
-                    None,
-                );
+        for b in obs.bridges.iter().filter(|b| unclaimed(&b.id, b.owned)) {
+            if self.delete_in(
+                attr.bridge(b),
+                Op::DeleteBridge { id: b.id },
+                b.name.clone(),
+                vec![],
+            ) {
                 self.gone.insert(b.id);
             }
         }
@@ -57,7 +55,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             let s = attr.port(p);
-            if mine(s.clone(), self) {
+            if self.in_scope(&s) {
                 let deps = self.unbinds.get(&p.id).copied().into_iter().collect();
                 self.push(
                     &s,
@@ -79,7 +77,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             let s = attr.route(r);
-            if mine(s.clone(), self) {
+            if self.in_scope(&s) {
                 self.push(
                     &s,
                     Op::DeleteRoute { id: r.id },
@@ -89,52 +87,25 @@ impl<'a> Emitter<'a> {
                 );
             }
         }
-        for c in obs
-            .chains
-            .iter()
-            .filter(|c| c.owned && !self.m.claimed.contains(&c.id))
-        {
-            let s = attr.chain(&c.name);
-            if mine(s.clone(), self) {
-                self.push(
-                    &s,
-                    Op::DeleteChain { id: c.id },
-                    vec![],
-                    c.name.clone(),
-                    None,
-                );
-            }
+        for c in obs.chains.iter().filter(|c| unclaimed(&c.id, c.owned)) {
+            self.delete_in(
+                attr.chain(&c.name),
+                Op::DeleteChain { id: c.id },
+                c.name.clone(),
+                vec![],
+            );
         }
         for g in obs
             .ip_addr_groups
             .iter()
-            .filter(|g| g.owned && !self.m.claimed.contains(&g.id))
+            .filter(|g| unclaimed(&g.id, g.owned))
         {
-            let s = attr.group(&g.name);
-            if mine(s.clone(), self) {
-                self.push(
-                    &s,
-                    Op::DeleteIpAddrGroup { id: g.id },
-                    vec![],
-                    g.name.clone(),
-                    None,
-                );
-            }
+            let op = Op::DeleteIpAddrGroup { id: g.id };
+            self.delete_in(attr.group(&g.name), op, g.name.clone(), vec![]);
         }
-        for g in obs
-            .port_groups
-            .iter()
-            .filter(|g| g.owned && !self.m.claimed.contains(&g.id))
-        {
-            if mine(Scope::Core, self) {
-                self.push(
-                    &Scope::Core,
-                    Op::DeletePortGroup { id: g.id },
-                    vec![],
-                    g.name.clone(),
-                    None,
-                );
-            }
+        for g in obs.port_groups.iter().filter(|g| unclaimed(&g.id, g.owned)) {
+            let op = Op::DeletePortGroup { id: g.id };
+            self.delete_in(Scope::Core, op, g.name.clone(), vec![]);
         }
         let wanted_dhcp: HashSet<(Uuid, ipnet::Ipv4Net)> = self
             .desired
@@ -153,7 +124,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             let s = attr.device(d.bridge);
-            if mine(s.clone(), self) {
+            if self.in_scope(&s) {
                 self.push(
                     &s,
                     Op::DeleteDhcpSubnet {
@@ -181,7 +152,7 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             let s = attr.device(e.bridge);
-            if mine(s.clone(), self) {
+            if self.in_scope(&s) {
                 self.push(
                     &s,
                     Op::DeleteMacEntry {
@@ -202,7 +173,7 @@ impl<'a> Emitter<'a> {
             {
                 continue;
             }
-            if mine(Scope::Core, self) {
+            if self.in_scope(&Scope::Core) {
                 self.push(
                     &Scope::Core,
                     Op::DeleteBgpPeer { id: b.id },
@@ -219,7 +190,7 @@ impl<'a> Emitter<'a> {
             {
                 continue;
             }
-            if mine(Scope::Core, self) {
+            if self.in_scope(&Scope::Core) {
                 self.push(
                     &Scope::Core,
                     Op::DeleteBgpNetwork { id: b.id },
